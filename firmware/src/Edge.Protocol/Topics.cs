@@ -1,0 +1,97 @@
+namespace Edge.Protocol
+{
+    /// <summary>Which leaf of a device's topic tree a topic is.</summary>
+    public enum TopicKind
+    {
+        /// <summary>Not a sensor topic.</summary>
+        None = 0,
+
+        /// <summary>care/{site}/sensors/{device}/accel</summary>
+        Accel = 1,
+
+        /// <summary>care/{site}/sensors/{device}/status (retained; the last will)</summary>
+        Status = 2,
+
+        /// <summary>care/{site}/sensors/{device}/event</summary>
+        Event = 3,
+
+        /// <summary>care/{site}/sensors/{device}/config (gateway to device, retained)</summary>
+        Config = 4,
+    }
+
+    /// <summary>
+    /// The MQTT topic tree: <c>care/{site}/sensors/{device}/{accel|status|event|config}</c>. One tree
+    /// per device, so a broker ACL can confine a device to <c>care/{site}/sensors/{device}/#</c>.
+    /// </summary>
+    public static class Topics
+    {
+        /// <summary>The first level of every topic.</summary>
+        public const string Root = "care";
+
+        /// <summary>The topic of <paramref name="kind"/> for one device.</summary>
+        public static string For(string site, string deviceId, TopicKind kind)
+        {
+            return Root + "/" + site + "/sensors/" + deviceId + "/" + Leaf(kind);
+        }
+
+        /// <summary>A subscription filter for <paramref name="kind"/> from every device of a site.</summary>
+        public static string AllDevices(string site, TopicKind kind)
+        {
+            return Root + "/" + site + "/sensors/+/" + Leaf(kind);
+        }
+
+        /// <summary>The last level of a topic of <paramref name="kind"/>.</summary>
+        public static string Leaf(TopicKind kind)
+        {
+            switch (kind)
+            {
+                case TopicKind.Accel: return "accel";
+                case TopicKind.Status: return "status";
+                case TopicKind.Event: return "event";
+                case TopicKind.Config: return "config";
+                default: return "none";
+            }
+        }
+
+        /// <summary>
+        /// Parses a sensor topic. Returns false, with empty outputs, for anything that is not exactly
+        /// care/{valid site}/sensors/{valid device}/{known leaf}.
+        /// </summary>
+        public static bool TryParse(string topic, out string site, out string deviceId, out TopicKind kind)
+        {
+            site = string.Empty;
+            deviceId = string.Empty;
+            kind = TopicKind.None;
+            if (topic == null)
+            {
+                return false;
+            }
+
+            string[] parts = topic.Split('/');
+            if (parts.Length != 5 || parts[0] != Root || parts[2] != "sensors"
+                || !WireFormat.IsValidId(parts[1]) || !WireFormat.IsValidId(parts[3]))
+            {
+                return false;
+            }
+
+            TopicKind k = TopicKind.None;
+            for (int i = 1; i <= 4; i++)
+            {
+                if (parts[4] == Leaf((TopicKind)i))
+                {
+                    k = (TopicKind)i;
+                }
+            }
+
+            if (k == TopicKind.None)
+            {
+                return false;
+            }
+
+            site = parts[1];
+            deviceId = parts[3];
+            kind = k;
+            return true;
+        }
+    }
+}
