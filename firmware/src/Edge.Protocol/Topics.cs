@@ -1,3 +1,5 @@
+using System;
+
 namespace Edge.Protocol
 {
     /// <summary>Which leaf of a device's topic tree a topic is.</summary>
@@ -29,15 +31,37 @@ namespace Edge.Protocol
         public const string Root = "care";
 
         /// <summary>The topic of <paramref name="kind"/> for one device.</summary>
+        /// <exception cref="ArgumentException">An id is invalid (it could add levels or wildcards), or kind is None.</exception>
         public static string For(string site, string deviceId, TopicKind kind)
         {
+            CheckId(deviceId, "deviceId");
+            CheckSiteAndKind(site, kind);
             return Root + "/" + site + "/sensors/" + deviceId + "/" + Leaf(kind);
         }
 
         /// <summary>A subscription filter for <paramref name="kind"/> from every device of a site.</summary>
+        /// <exception cref="ArgumentException">The site is invalid, or kind is None.</exception>
         public static string AllDevices(string site, TopicKind kind)
         {
+            CheckSiteAndKind(site, kind);
             return Root + "/" + site + "/sensors/+/" + Leaf(kind);
+        }
+
+        private static void CheckSiteAndKind(string site, TopicKind kind)
+        {
+            CheckId(site, "site");
+            if (kind < TopicKind.Accel || kind > TopicKind.Config)
+            {
+                throw new ArgumentException("kind must be Accel, Status, Event or Config.", "kind");
+            }
+        }
+
+        private static void CheckId(string id, string name)
+        {
+            if (!WireFormat.IsValidId(id))
+            {
+                throw new ArgumentException("An id is 1 to 32 characters of A-Z, a-z, 0-9, '-' and '_'.", name);
+            }
         }
 
         /// <summary>The last level of a topic of <paramref name="kind"/>.</summary>
