@@ -236,7 +236,7 @@ namespace Edge.Protocol
                 throw new ArgumentException("The message exceeds the 1600-byte protocol limit.");
             }
 
-            if (buffer == null || offset < 0 || offset + size > buffer.Length)
+            if (buffer == null || offset < 0 || offset > buffer.Length - size)
             {
                 throw new ArgumentException("The buffer is too small for the message.");
             }
