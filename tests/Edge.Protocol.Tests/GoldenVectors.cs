@@ -1,0 +1,125 @@
+using Edge.Protocol;
+
+namespace Edge.Protocol.Tests;
+
+/// <summary>
+/// The single source of the golden vectors: fixed inputs and the exact bytes the encoder must produce.
+/// docs/wire-protocol.md carries the same hex; <c>SpecPageTests</c> fails if the two drift apart.
+/// </summary>
+public static class GoldenVectors
+{
+    /// <summary>One named vector: the message and its encoding in lower-case hex without spaces.</summary>
+    public sealed record Vector(string Name, object Message, string Hex);
+
+    public const string DeviceId = "m5-0001";
+
+    /// <summary>Two samples at ±16 g: (0, 0, +1 g) and (-1 g, +32767 counts, -32768 counts).</summary>
+    public static AccelBatch Accel16G() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 42,
+        FirstSampleTimeUs = 1_000_000,
+        SamplePeriodUs = 20_000,
+        RangeG = 16,
+        Flags = 0,
+        SampleCount = 2,
+        Samples = [0, 0, 2048, -2048, 32767, -32768],
+    };
+
+    /// <summary>A triggered-window batch right at the sequence wrap, after a gap, at ±8 g.</summary>
+    public static AccelBatch AccelTriggeredAtWrap() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 0xFFFF_FFFF,
+        FirstSampleTimeUs = 0x0000_0001_0000_0000,
+        SamplePeriodUs = 10_000,
+        RangeG = 8,
+        Flags = AccelBatch.FlagTriggeredWindow | AccelBatch.FlagAfterGap,
+        SampleCount = 1,
+        Samples = [4096, -4096, 1],
+    };
+
+    /// <summary>An online, worn, triggered-mode status.</summary>
+    public static DeviceStatus Status() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 7,
+        UptimeSeconds = 3600,
+        BatteryMillivolts = 3950,
+        StateOfChargePercent = 87,
+        Flags = DeviceStatus.FlagOnline | DeviceStatus.FlagWorn,
+        RssiDbm = -61,
+        Mode = DeviceMode.Triggered,
+        SampleRateHz = 50,
+        BufferedUnsent = 0,
+        DroppedBatches = 0,
+        MissedDeadlines = 3,
+        FirmwareVersion = "1.0.0",
+    };
+
+    /// <summary>The MQTT last will the same device registers.</summary>
+    public static DeviceStatus LastWill() => DeviceStatus.LastWill(DeviceId, "1.0.0");
+
+    /// <summary>A call-button press 5 s after boot.</summary>
+    public static DeviceEvent ButtonPress() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 1,
+        Kind = EventKind.ButtonPress,
+        DeviceTimeUs = 5_000_000,
+        Value = 0,
+    };
+
+    /// <summary>An impact pre-trigger with a 3.2 g peak.</summary>
+    public static DeviceEvent ImpactTrigger() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 2,
+        Kind = EventKind.ImpactTrigger,
+        DeviceTimeUs = 7_250_000,
+        Value = 3200,
+    };
+
+    /// <summary>A triggered-mode config at 50 Hz and ±16 g.</summary>
+    public static DeviceConfig Config() => new()
+    {
+        DeviceId = DeviceId,
+        Revision = 3,
+        Mode = DeviceMode.Triggered,
+        SampleRateHz = 50,
+        RangeG = 16,
+        BatchIntervalMs = 1000,
+        ImpactThresholdMilliG = 2500,
+        FreeFallThresholdMilliG = 400,
+        PreTriggerSeconds = 10,
+        PostTriggerSeconds = 20,
+        HeartbeatSeconds = 60,
+        NotWornAfterSeconds = 1800,
+    };
+
+    /// <summary>CRC-32 check input: the nine ASCII bytes "123456789".</summary>
+    public const string CrcCheckInput = "123456789";
+
+    /// <summary>CRC-32 of <see cref="CrcCheckInput"/>, written little-endian as the trailer would be.</summary>
+    public const string CrcCheckHex = "2639f4cb";
+
+    public const uint CrcCheckValue = 0xCBF43926;
+
+    public static Vector[] All() =>
+    [
+        new("accel-16g-2-samples", Accel16G(),
+            "0101076d352d303030312a00000040420f0000000000204e00001000020000000000000800f8ff7f00804d0ca131"),
+        new("accel-8g-triggered-at-wrap", AccelTriggeredAtWrap(),
+            "0101076d352d30303031ffffffff00000000010000001027000008030100001000f0010093448f48"),
+        new("status-online", Status(),
+            "0102076d352d3030303107000000100e00006e0f5705c30132000000000000000300000005312e302e302a4826eb"),
+        new("status-last-will", LastWill(),
+            "0102076d352d3030303100000000000000000000ff00000000000000000000000000000005312e302e30a2da5bb2"),
+        new("event-button-press", ButtonPress(),
+            "0103076d352d303030310100000001404b4c0000000000000047b6c1cb"),
+        new("event-impact-trigger", ImpactTrigger(),
+            "0103076d352d30303031020000000250a06e0000000000800caa95f555"),
+        new("config-triggered", Config(),
+            "0104076d352d303030310300000001320010e803c40990010a143c0008072e3888fc"),
+    ];
+}
