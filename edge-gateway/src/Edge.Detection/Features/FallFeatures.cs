@@ -41,6 +41,8 @@ public static class FallFeatures
         "after_mean_jerk_gps",  // movement after the impact
         "after_max_g",          // new hits or getting straight up
         "orientation_change_deg", // angle between mean acceleration before and after
+        "before_mean_jerk_gps", // movement before the event (walking vs lying or sitting)
+        "descent_rotation_deg", // angle between mean acceleration before and in the last 0.3 s before the impact
     ];
 
     /// <summary>Number of features.</summary>
@@ -137,6 +139,13 @@ public static class FallFeatures
         }
 
         var orientation = Angle(x, y, z, b0, b1, a0, a1);
+        var beforeJerk = 0f;
+        for (var i = Math.Max(1, b0); i < b1; i++)
+        {
+            beforeJerk += Jerk(x, y, z, i, rate);
+        }
+
+        var descentRotation = Angle(x, y, z, b0, b1, At(-0.3), pre);
 
         features[0] = peak;
         features[1] = dMin;
@@ -153,6 +162,8 @@ public static class FallFeatures
         features[12] = jerkSum / Math.Max(1, a1 - a0);
         features[13] = afterMax;
         features[14] = orientation;
+        features[15] = beforeJerk / Math.Max(1, b1 - Math.Max(1, b0));
+        features[16] = descentRotation;
     }
 
     private static float Jerk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, int i, float rate)

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using Edge.Recordings;
+
+namespace Edge.Training.Evaluation;
+
+/// <summary>The per-trial CSV of <c>evaluate</c>: one row per recording.</summary>
+public static class PerTrialCsv
+{
+    /// <summary>The header line, as issue 4 specifies it.</summary>
+    public const string Header = "file,subject,code,label,duration_s,alerts,first_alert_s";
+
+    /// <summary>Writes the CSV (rows in the given order, LF line ends, invariant culture).</summary>
+    public static void Write(TextWriter writer, IEnumerable<TrialOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        writer.Write(Header);
+        writer.Write('\n');
+        foreach (var o in outcomes)
+        {
+            var row = new StringBuilder();
+            row.Append(Field(o.Trial.RelativePath)).Append(',')
+               .Append(Field(o.Trial.Subject)).Append(',')
+               .Append(Field(o.Trial.Code)).Append(',')
+               .Append(o.Trial.Label == TrialLabel.Fall ? "fall" : "adl").Append(',')
+               .Append(o.DurationSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append(',')
+               .Append(o.Alerts.ToString(CultureInfo.InvariantCulture)).Append(',')
+               .Append(o.FirstAlertSeconds?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty);
+            writer.Write(row.ToString());
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>Writes the CSV to a file, creating its folder.</summary>
+    public static void Write(string path, IEnumerable<TrialOutcome> outcomes)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
+        Write(writer, outcomes);
+    }
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}
