@@ -412,6 +412,16 @@ namespace Edge.Firmware.Core
             }
         }
 
+        /// <summary>Starts the batch and event sequence numbers elsewhere than 0 (tests of the wrap).</summary>
+        internal void SeedSequences(uint batchSequence, uint eventSequence)
+        {
+            lock (_sync)
+            {
+                _batchSequence = batchSequence;
+                _eventSequence = eventSequence;
+            }
+        }
+
         /// <summary>Builds the status message as it would be sent now (for the adapter and tests).</summary>
         public DeviceStatus SnapshotStatus()
         {
