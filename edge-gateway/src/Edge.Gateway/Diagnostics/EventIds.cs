@@ -1,0 +1,62 @@
+namespace Edge.Gateway.Diagnostics;
+
+/// <summary>
+/// Every log event id the gateway writes, in one place. Operators alert on these numbers, so an id
+/// keeps its meaning forever: never renumber, never reuse; add new ones at the end of a block.
+/// Blocks follow the pipeline: 1xxx ingest, 2xxx detection, 3xxx incidents, 4xxx supervision,
+/// 5xxx registry, 6xxx storage, 7xxx diagnostics/host.
+/// </summary>
+internal static class EventIds
+{
+    // Ingest
+    public const int IngestStarted = 1001;
+    public const int UnknownDevice = 1002;
+    public const int MalformedPayload = 1003;
+    public const int DeviceIdMismatch = 1004;
+    public const int DeviceQueueOverflow = 1005;
+    public const int SequenceGap = 1006;
+    public const int DeviceRebooted = 1007;
+    public const int ForeignTopic = 1008;
+    public const int SourceConnectionChanged = 1009;
+    public const int TestPress = 1010;
+    public const int IngestLoopFailed = 1011;
+
+    // Detection
+    public const int ModelLoaded = 2001;
+    public const int ModelInvalid = 2002;
+    public const int FallDetected = 2003;
+    public const int SensitivityChanged = 2004;
+    public const int DetectorFailed = 2005;
+
+    // Incidents (alert path: these ids are permanent)
+    public const int IncidentRaised = 3001;
+    public const int IncidentRetriggered = 3002;
+    public const int IncidentAccepted = 3003;
+    public const int IncidentResolved = 3004;
+    public const int IncidentObserverFailed = 3005;
+    public const int IncidentsResumed = 3006;
+    public const int IncidentRaiseFailed = 3007;
+
+    // Supervision
+    public const int DeviceOffline = 4001;
+    public const int DeviceOnline = 4002;
+    public const int DeviceDocked = 4003;
+    public const int BatteryLow = 4004;
+    public const int BatteryRecovered = 4005;
+    public const int NotWorn = 4006;
+    public const int Worn = 4007;
+    public const int GatewayFault = 4008;
+    public const int GatewayCheckFailed = 4009;
+    public const int SupervisionFailed = 4010;
+
+    // Registry
+    public const int RegistryImported = 5001;
+    public const int RegistryLoaded = 5002;
+
+    // Storage
+    public const int DatabaseOpened = 6001;
+
+    // Diagnostics / host
+    public const int HttpListening = 7001;
+    public const int HttpRequestFailed = 7002;
+}

@@ -1,0 +1,522 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Edge.Gateway.Detection;
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Registry;
+using Edge.Gateway.Supervision;
+using Edge.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Gateway.Ingest;
+
+/// <summary>What ingest did with an offered message.</summary>
+internal enum OfferOutcome
+{
+    Queued,
+    ForeignTopic,
+    Ignored,
+    UnknownDevice,
+    Oversize,
+    QueueFull,
+}
+
+/// <summary>
+/// The ingest pipeline: reader → per-device bounded queues → one worker that serves ready devices
+/// round-robin, a few messages per turn (so a flooding device only fills and overflows its own queue)
+/// → decode → ordered stream → supervision and detection → incidents.
+/// </summary>
+internal sealed partial class IngestPipeline
+{
+    private readonly ISensorMessageSource _source;
+    private readonly IDeviceRegistry _registry;
+    private readonly DetectionStage _detection;
+    private readonly DeviceSupervisor _supervisor;
+    private readonly IIncidentService _incidents;
+    private readonly IngestOptions _o;
+    private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<IngestPipeline> _logger;
+    private readonly RateLimitedLog _rateLimit;
+    private readonly ConcurrentDictionary<string, DeviceChannel> _devices = new(StringComparer.Ordinal);
+    private readonly Channel<DeviceChannel> _ready = Channel.CreateUnbounded<DeviceChannel>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DeviceChannel _sweep;
+    private readonly IngestTotalsCounter _totals = new();
+    private readonly List<StreamBatch> _delivered = [];
+    private readonly List<FallAlert> _falls = [];
+    private int _sweepQueued;
+    private long _processed;
+
+    public IngestPipeline(
+        ISensorMessageSource source,
+        IDeviceRegistry registry,
+        DetectionStage detection,
+        DeviceSupervisor supervisor,
+        IIncidentService incidents,
+        IOptions<IngestOptions> options,
+        TimeProvider time,
+        GatewayMetrics metrics,
+        ILogger<IngestPipeline> logger)
+    {
+        _source = source;
+        _registry = registry;
+        _detection = detection;
+        _supervisor = supervisor;
+        _incidents = incidents;
+        _o = options.Value;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _rateLimit = new RateLimitedLog(time, _o.WarningLogInterval);
+        _sweep = new DeviceChannel("(sweep)", new DeviceAssignment("(sweep)", "", "", null, null, null, null), 0, _o);
+    }
+
+    /// <summary>Messages fully processed by the worker (for tests and diagnostics).</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>The subscriptions ingest needs.</summary>
+    public IReadOnlyList<string> TopicFilters =>
+    [
+        Topics.AllDevices(_o.SiteId, TopicKind.Accel),
+        Topics.AllDevices(_o.SiteId, TopicKind.Status),
+        Topics.AllDevices(_o.SiteId, TopicKind.Event),
+    ];
+
+    public IReadOnlyList<DeviceIngestCounters> GetDeviceCounters() => [.. _devices.Values.Select(d => d.Snapshot()).OrderBy(d => d.DeviceId, StringComparer.Ordinal)];
+
+    public IngestTotals GetTotals() => _totals.Snapshot(_source.GetCounters().DroppedByTransport);
+
+    /// <summary>Connects, then runs the reader, the worker and the reorder sweep until cancelled.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await _source.StartAsync(TopicFilters, ct).ConfigureAwait(false);
+        Log.Started(_logger, _o.SiteId, string.Join(", ", TopicFilters), _registry.Assignments.Count);
+        var worker = Task.Run(() => WorkerAsync(ct), CancellationToken.None);
+        var sweeper = Task.Run(() => SweepTimerAsync(ct), CancellationToken.None);
+        try
+        {
+            await foreach (var message in _source.Messages.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                Offer(message);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _ready.Writer.TryComplete();
+            await Task.WhenAll(worker, sweeper).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reader side: route a message to its device's queue. Cheap; never blocks.</summary>
+    public OfferOutcome Offer(SensorMessage message)
+    {
+        var arrival = _time.GetUtcNow();
+        _totals.Received();
+        if (!Topics.TryParse(message.Topic, out var site, out var deviceId, out var kind) || site != _o.SiteId)
+        {
+            _totals.Foreign();
+            _metrics.MessageReceived("foreign");
+            if (_rateLimit.ShouldLog("foreign", out var suppressed))
+            {
+                Log.ForeignTopic(_logger, message.Topic, suppressed);
+            }
+
+            return OfferOutcome.ForeignTopic;
+        }
+
+        if (kind == TopicKind.Config)
+        {
+            return OfferOutcome.Ignored; // gateway -> device; not ours to process
+        }
+
+        _metrics.MessageReceived(Topics.Leaf(kind));
+        if (!_devices.TryGetValue(deviceId, out var device))
+        {
+            if (!_registry.TryGetAssignment(deviceId, out var assignment))
+            {
+                _totals.Unknown(deviceId);
+                _metrics.UnknownDevice();
+                if (_rateLimit.ShouldLog("unknown:" + deviceId, out var suppressed))
+                {
+                    Log.UnknownDevice(_logger, deviceId, Topics.Leaf(kind), suppressed);
+                }
+
+                return OfferOutcome.UnknownDevice;
+            }
+
+            device = _devices.GetOrAdd(deviceId, id => new DeviceChannel(id, assignment, _registry.Version, _o));
+        }
+
+        if (message.Payload.Length > WireFormat.MaxMessageSize)
+        {
+            // Refused before queueing, so an oversized payload never occupies queue memory.
+            device.CountMalformed(DecodeResult.Name(DecodeStatus.Oversize));
+            _metrics.DecodeFailed(DecodeResult.Name(DecodeStatus.Oversize));
+            if (_rateLimit.ShouldLog("malformed:" + deviceId + ":oversize", out var suppressed))
+            {
+                Log.Malformed(_logger, deviceId, "oversize", message.Payload.Length, suppressed);
+            }
+
+            return OfferOutcome.Oversize;
+        }
+
+        if (!device.TryEnqueue(new PendingMessage(kind, message.Payload, arrival, message.Retained), out var schedule))
+        {
+            _metrics.QueueDropped(Topics.Leaf(kind));
+            if (_rateLimit.ShouldLog("queue:" + deviceId, out var suppressed))
+            {
+                Log.QueueOverflow(_logger, deviceId, Topics.Leaf(kind), device.QueueDropped, suppressed);
+            }
+
+            return OfferOutcome.QueueFull;
+        }
+
+        if (schedule)
+        {
+            _ready.Writer.TryWrite(device);
+        }
+
+        return OfferOutcome.Queued;
+    }
+
+    /// <summary>
+    /// Worker side: serves one ready device (up to <see cref="IngestOptions.FairnessQuantum"/> messages)
+    /// or one reorder sweep. False when nothing was ready.
+    /// </summary>
+    public async ValueTask<bool> ProcessNextAsync(CancellationToken ct)
+    {
+        if (!_ready.Reader.TryRead(out var device))
+        {
+            return false;
+        }
+
+        await ServeAsync(device, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Worker side: gives up on missing batches that were waited for long enough.</summary>
+    public async ValueTask SweepAsync(CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var device in _devices.Values)
+        {
+            if (device.Stream.Buffered > 0)
+            {
+                _delivered.Clear();
+                device.Stream.Flush(now, _delivered);
+                await HandleDeliveredAsync(device, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WorkerAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await _ready.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (_ready.Reader.TryRead(out var device))
+                {
+                    await ServeAsync(device, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepTimerAsync(CancellationToken ct)
+    {
+        var period = _o.ReorderTimeout > TimeSpan.Zero ? _o.ReorderTimeout / 2 : TimeSpan.FromMilliseconds(250);
+        using var timer = new PeriodicTimer(period, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                if (Interlocked.Exchange(ref _sweepQueued, 1) == 0)
+                {
+                    _ready.Writer.TryWrite(_sweep);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask ServeAsync(DeviceChannel device, CancellationToken ct)
+    {
+        if (ReferenceEquals(device, _sweep))
+        {
+            Volatile.Write(ref _sweepQueued, 0);
+            await SweepAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        for (var i = 0; i < _o.FairnessQuantum && device.TryDequeue(out var message); i++)
+        {
+            try
+            {
+                await ProcessAsync(device, message, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One bad message must never stop the pipeline for everyone; it is logged as an error.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.ProcessingFailed(_logger, e, device.DeviceId, Topics.Leaf(message.Kind));
+            }
+
+            Interlocked.Increment(ref _processed);
+        }
+
+        if (device.EndTurn())
+        {
+            _ready.Writer.TryWrite(device);
+        }
+    }
+
+    private async ValueTask ProcessAsync(DeviceChannel device, PendingMessage message, CancellationToken ct)
+    {
+        if (device.RegistryVersion != _registry.Version)
+        {
+            if (!_registry.TryGetAssignment(device.DeviceId, out var assignment))
+            {
+                _totals.Unknown(device.DeviceId);
+                _metrics.UnknownDevice();
+                return; // removed from the registry since it was queued
+            }
+
+            device.Assignment = assignment;
+            device.RegistryVersion = _registry.Version;
+        }
+
+        var result = Decode(message.Payload);
+        if (!result.IsOk)
+        {
+            CountMalformed(device, DecodeResult.Name(result.Status), message.Payload.Length);
+            return;
+        }
+
+        if (result.DeviceId != device.DeviceId)
+        {
+            device.DeviceIdMismatches++;
+            _metrics.DeviceIdMismatch();
+            if (_rateLimit.ShouldLog("mismatch:" + device.DeviceId, out var suppressed))
+            {
+                Log.DeviceIdMismatch(_logger, device.DeviceId, result.DeviceId, suppressed);
+            }
+
+            return;
+        }
+
+        var expected = message.Kind switch
+        {
+            TopicKind.Accel => MessageType.Accel,
+            TopicKind.Status => MessageType.Status,
+            _ => MessageType.Event,
+        };
+        if (result.Type != expected)
+        {
+            CountMalformed(device, "wrong_topic", message.Payload.Length);
+            return;
+        }
+
+        switch (result.Type)
+        {
+            case MessageType.Accel:
+                _delivered.Clear();
+                device.Stream.Push(result.Accel, message.Arrival, _delivered);
+                await HandleDeliveredAsync(device, ct).ConfigureAwait(false);
+                break;
+            case MessageType.Status:
+                HandleStatus(device, result.DeviceStatus, message);
+                break;
+            default:
+                await HandleEventAsync(device, result.Event, message, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async ValueTask HandleDeliveredAsync(DeviceChannel device, CancellationToken ct)
+    {
+        if (_delivered.Count == 0)
+        {
+            return;
+        }
+
+        SyncStreamCounters(device);
+        var worn = _supervisor.IsWorn(device.DeviceId);
+        _falls.Clear();
+        foreach (var item in _delivered)
+        {
+            _supervisor.OnBatch(device.DeviceId, item.Batch, item.Arrival);
+            _detection.Process(device.Assignment, device.Detection, device.Stream, item, worn, _falls);
+        }
+
+        foreach (var fall in _falls)
+        {
+            await RaiseFallAsync(fall, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask RaiseFallAsync(FallAlert fall, CancellationToken ct)
+    {
+        var a = fall.Assignment;
+        var alert = fall.Alert;
+        Log.FallDetected(_logger, a.DeviceId, a.ResidentName, alert.Score, alert.Threshold, alert.PeakMagnitudeG);
+        var detail = $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
+        await _incidents.RaiseAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+        _metrics.DetectionLatency(_time.GetUtcNow() - fall.BatchArrival);
+    }
+
+    private void HandleStatus(DeviceChannel device, DeviceStatus status, in PendingMessage message)
+    {
+        if (status.Online)
+        {
+            if (device.LastUptimeSeconds is { } last && status.UptimeSeconds < last)
+            {
+                Log.Rebooted(_logger, device.DeviceId, last, status.UptimeSeconds);
+                _metrics.DeviceRebooted();
+                device.Stream.Restart();
+                device.Detection.Detector?.Reset();
+            }
+
+            device.LastUptimeSeconds = status.UptimeSeconds;
+        }
+
+        _supervisor.OnStatus(device.Assignment, status, message.Arrival, message.Retained);
+    }
+
+    private async ValueTask HandleEventAsync(DeviceChannel device, DeviceEvent e, PendingMessage message, CancellationToken ct)
+    {
+        if (!message.Retained)
+        {
+            _supervisor.OnActivity(device.DeviceId, message.Arrival);
+        }
+
+        if (!device.FirstSighting(e))
+        {
+            device.DuplicateEvents++;
+            _metrics.Duplicate("event");
+            return;
+        }
+
+        var a = device.Assignment;
+        switch (e.Kind)
+        {
+            case EventKind.ButtonPress:
+                var at = device.Stream.Clock.ToGatewayTime((long)e.DeviceTimeUs, message.Arrival);
+                await _incidents.RaiseAsync(new RaiseRequest(IncidentType.ManualCall, a.ResidentId, at, $"Call button pressed on {a.DeviceId}.", "button", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+                _metrics.EventLatency(_time.GetUtcNow() - message.Arrival);
+                break;
+            case EventKind.TestPress:
+                // Commissioning test: proves the button reaches the gateway, alarms nobody.
+                Log.TestPress(_logger, a.DeviceId, a.ResidentName);
+                break;
+            default:
+                // On-device pre-triggers: the window that follows is scored by the detector like any other batch.
+                break;
+        }
+    }
+
+    private void SyncStreamCounters(DeviceChannel device)
+    {
+        var c = device.Stream.Counters;
+        var s = device.Synced;
+        if (c.GapBatches != s.GapBatches)
+        {
+            _metrics.SequenceGap(c.GapBatches - s.GapBatches);
+            if (_rateLimit.ShouldLog("gap:" + device.DeviceId, out var suppressed))
+            {
+                Log.SequenceGap(_logger, device.DeviceId, c.GapBatches, suppressed);
+            }
+        }
+
+        for (var i = s.Duplicates; i < c.Duplicates; i++)
+        {
+            _metrics.Duplicate("accel");
+        }
+
+        for (var i = s.Reordered; i < c.Reordered; i++)
+        {
+            _metrics.Reordered();
+        }
+
+        for (var i = s.Late; i < c.Late; i++)
+        {
+            _metrics.Late();
+        }
+
+        s.GapBatches = c.GapBatches;
+        s.Duplicates = c.Duplicates;
+        s.Reordered = c.Reordered;
+        s.Late = c.Late;
+    }
+
+    private void CountMalformed(DeviceChannel device, string reason, int length)
+    {
+        device.CountMalformed(reason);
+        _metrics.DecodeFailed(reason);
+        if (_rateLimit.ShouldLog("malformed:" + device.DeviceId + ":" + reason, out var suppressed))
+        {
+            Log.Malformed(_logger, device.DeviceId, reason, length, suppressed);
+        }
+    }
+
+    private static DecodeResult Decode(ReadOnlyMemory<byte> payload)
+    {
+        if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is not null)
+        {
+            return WireDecoder.Decode(segment.Array, segment.Offset, segment.Count);
+        }
+
+        var copy = payload.ToArray();
+        return WireDecoder.Decode(copy, 0, copy.Length);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.IngestStarted, Level = LogLevel.Information, Message = "Ingest started for site {SiteId}: subscribed to {Filters}; {Devices} assigned devices")]
+        public static partial void Started(ILogger logger, string siteId, string filters, int devices);
+
+        [LoggerMessage(EventId = EventIds.UnknownDevice, Level = LogLevel.Warning, Message = "Ignoring {Kind} from unknown device {DeviceId} (not in the registry); {Suppressed} more since the last report")]
+        public static partial void UnknownDevice(ILogger logger, string deviceId, string kind, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.MalformedPayload, Level = LogLevel.Warning, Message = "Malformed payload from {DeviceId}: {Reason} ({Length} bytes); {Suppressed} more of these since the last report")]
+        public static partial void Malformed(ILogger logger, string deviceId, string reason, int length, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.DeviceIdMismatch, Level = LogLevel.Warning, Message = "Dropped a payload on {TopicDevice}'s topic that claims to be from {PayloadDevice}; {Suppressed} more since the last report")]
+        public static partial void DeviceIdMismatch(ILogger logger, string topicDevice, string payloadDevice, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.DeviceQueueOverflow, Level = LogLevel.Warning, Message = "Device {DeviceId} is sending faster than it can be processed: dropping its {Kind} messages ({Dropped} dropped so far); {Suppressed} more since the last report")]
+        public static partial void QueueOverflow(ILogger logger, string deviceId, string kind, long dropped, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.SequenceGap, Level = LogLevel.Information, Message = "Device {DeviceId}: batches missing ({Total} so far); {Suppressed} more reports since the last")]
+        public static partial void SequenceGap(ILogger logger, string deviceId, long total, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.DeviceRebooted, Level = LogLevel.Information, Message = "Device {DeviceId} restarted (uptime {Before} s -> {After} s): stream and clock mapping reset")]
+        public static partial void Rebooted(ILogger logger, string deviceId, uint before, uint after);
+
+        [LoggerMessage(EventId = EventIds.ForeignTopic, Level = LogLevel.Warning, Message = "Ignoring a message on {Topic}: not a sensor topic of this site; {Suppressed} more since the last report")]
+        public static partial void ForeignTopic(ILogger logger, string topic, long suppressed);
+
+        [LoggerMessage(EventId = EventIds.TestPress, Level = LogLevel.Information, Message = "Test press from {DeviceId} ({Resident}): the button reaches the gateway")]
+        public static partial void TestPress(ILogger logger, string deviceId, string resident);
+
+        [LoggerMessage(EventId = EventIds.IngestLoopFailed, Level = LogLevel.Error, Message = "Processing a {Kind} message from {DeviceId} failed; the pipeline continues")]
+        public static partial void ProcessingFailed(ILogger logger, Exception exception, string deviceId, string kind);
+
+        [LoggerMessage(EventId = EventIds.FallDetected, Level = LogLevel.Warning, Message = "Fall detected on {DeviceId} ({Resident}): score {Score:F3} >= {Threshold:F3}, peak {PeakG:F1} g")]
+        public static partial void FallDetected(ILogger logger, string deviceId, string resident, float score, float threshold, float peakG);
+    }
+}

@@ -1,0 +1,14 @@
+using Edge.Gateway;
+using Edge.Gateway.Registry;
+using Microsoft.Extensions.Hosting;
+
+// Composition root. `registry import FILE` loads a site file into the database and exits;
+// anything else runs the gateway (see edge-gateway/README.md).
+if (args is ["registry", "import", var siteFile, .. var rest])
+{
+    return await RegistryCommand.ImportAsync(siteFile, rest);
+}
+
+using var host = GatewayHost.CreateBuilder(args).Build();
+await host.RunAsync();
+return 0;

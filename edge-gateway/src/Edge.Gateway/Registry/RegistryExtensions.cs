@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Gateway.Registry;
+
+public static class RegistryExtensions
+{
+    /// <summary>The registry (sites, units, rooms, residents, devices, staff) and its optional seed file.</summary>
+    public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RegistryOptions>()
+            .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
+            .Validate(o => o.SeedFile is null || File.Exists(o.SeedFile), "Registry:SeedFile names a file that does not exist.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddSingleton<IDeviceRegistry>(sp => sp.GetRequiredService<DeviceRegistry>());
+        builder.Services.AddHostedService<RegistryLoader>();
+        return builder;
+    }
+}
+
+/// <summary>Imports the seed file (if any) and loads the registry before ingest starts.</summary>
+internal sealed class RegistryLoader(DeviceRegistry registry, IOptions<RegistryOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.SeedFile is { } seed)
+        {
+            await registry.ImportAsync(SiteFile.Load(seed), "seed-file", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await registry.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

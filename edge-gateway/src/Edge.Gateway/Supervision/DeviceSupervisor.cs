@@ -1,0 +1,419 @@
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Ingest;
+using Edge.Gateway.Registry;
+using Edge.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Gateway.Supervision;
+
+/// <summary>How the gateway sees a device right now.</summary>
+public enum DeviceConnectivity
+{
+    /// <summary>Not heard from since the gateway started (within the grace period).</summary>
+    Unknown,
+    Online,
+
+    /// <summary>On external power (charging or docked): not protecting, but not an alarm either.</summary>
+    Docked,
+    Offline,
+}
+
+/// <summary>One row of the device board (staff page, diagnostics).</summary>
+public sealed record DeviceBoardEntry(
+    string DeviceId,
+    string ResidentId,
+    string ResidentName,
+    string? RoomName,
+    DeviceConnectivity State,
+    DateTimeOffset? LastSeen,
+    int? BatteryPercent,
+    bool? Worn,
+    bool Charging,
+    DeviceMode? Mode,
+    string? UnprotectedReason);
+
+/// <summary>
+/// Device supervision: offline (last will, or silence longer than the mode's timeout) told apart from
+/// docked/charging; battery low with hysteresis, one incident per episode; not worn from the device
+/// flag and from a motionless stream; unprotected intervals per resident. Ingest reports what it sees
+/// (<see cref="OnStatus"/>, <see cref="OnBatch"/>); <see cref="EvaluateAsync"/> turns that into incidents.
+/// </summary>
+public sealed partial class DeviceSupervisor(
+    IDeviceRegistry registry,
+    IIncidentService incidents,
+    UnprotectedTimeStore unprotected,
+    ISensorMessageSource source,
+    IOptions<SupervisionOptions> options,
+    TimeProvider time,
+    ILogger<DeviceSupervisor> logger)
+{
+    private const string Channel = "supervision";
+
+    private readonly SupervisionOptions _o = options.Value;
+    private readonly Dictionary<string, Health> _devices = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _evaluate = new(1, 1);
+    private DateTimeOffset _startedAt;
+    private bool _brokerWasDown;
+
+    /// <summary>Raised (on the ingest thread) when something needs evaluating at once (a last will).</summary>
+    public event EventHandler? EvaluationRequested;
+
+    /// <summary>Reads open incidents and intervals so episodes resume after a restart. Call once at start.</summary>
+    public async Task ResumeAsync(CancellationToken ct)
+    {
+        _startedAt = time.GetUtcNow();
+        var open = await incidents.ListOpenAsync(ct).ConfigureAwait(false);
+        var intervals = await unprotected.OpenIntervalsAsync(ct).ConfigureAwait(false);
+        lock (_lock)
+        {
+            foreach (var a in registry.Assignments)
+            {
+                var h = GetOrCreate(a.DeviceId);
+                h.OfflineOpen = open.Any(i => i.Subject == a.ResidentId && i.Type == IncidentType.DeviceOffline);
+                h.BatteryOpen = open.Any(i => i.Subject == a.ResidentId && i.Type == IncidentType.BatteryLow);
+                h.NotWornOpen = open.Any(i => i.Subject == a.ResidentId && i.Type == IncidentType.NotWorn);
+                h.UnprotectedReason = intervals.GetValueOrDefault(a.DeviceId);
+            }
+        }
+    }
+
+    /// <summary>A status message arrived (ingest worker thread).</summary>
+    public void OnStatus(DeviceAssignment assignment, DeviceStatus status, DateTimeOffset arrival, bool retained)
+    {
+        bool urgent;
+        lock (_lock)
+        {
+            var h = GetOrCreate(assignment.DeviceId);
+            h.Status = status;
+            h.WillReceived = !status.Online;
+            if (!retained)
+            {
+                h.LastSeen = arrival;
+            }
+
+            if (status.Online)
+            {
+                h.Mode = status.Mode;
+            }
+
+            if (status.Online && !status.Worn)
+            {
+                h.NotWornFlagSince ??= arrival;
+            }
+            else if (status.Online)
+            {
+                h.NotWornFlagSince = null;
+            }
+
+            urgent = !status.Online && !h.OfflineOpen;
+        }
+
+        if (urgent)
+        {
+            EvaluationRequested?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>An accelerometer batch was delivered in order (ingest worker thread).</summary>
+    public void OnBatch(string deviceId, AccelBatch batch, DateTimeOffset arrival)
+    {
+        // Movement check on squared magnitudes; two square roots per batch.
+        float min = float.MaxValue, max = 0;
+        var s = batch.Samples;
+        for (var i = 0; i < batch.SampleCount; i++)
+        {
+            float x = s[3 * i], y = s[(3 * i) + 1], z = s[(3 * i) + 2];
+            var m2 = (x * x) + (y * y) + (z * z);
+            min = Math.Min(min, m2);
+            max = Math.Max(max, m2);
+        }
+
+        var rangeG = (MathF.Sqrt(max) - MathF.Sqrt(min)) * batch.RangeG / WireFormat.CountsPerFullScale;
+        lock (_lock)
+        {
+            var h = GetOrCreate(deviceId);
+            h.LastSeen = arrival;
+            h.WillReceived = false;
+            if (rangeG >= _o.StillnessThresholdG || h.LastMovement is null)
+            {
+                h.LastMovement = arrival;
+            }
+        }
+    }
+
+    /// <summary>Any other message from the device (events) shows it is alive.</summary>
+    public void OnActivity(string deviceId, DateTimeOffset arrival)
+    {
+        lock (_lock)
+        {
+            var h = GetOrCreate(deviceId);
+            h.LastSeen = arrival;
+            h.WillReceived = false;
+        }
+    }
+
+    /// <summary>False when the device says it is not worn (detection is skipped then).</summary>
+    public bool IsWorn(string deviceId)
+    {
+        lock (_lock)
+        {
+            return !_devices.TryGetValue(deviceId, out var h) || h.Status is not { Online: true } st || st.Worn;
+        }
+    }
+
+    /// <summary>The device board: one row per assigned device.</summary>
+    public IReadOnlyList<DeviceBoardEntry> GetBoard()
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            return [.. registry.Assignments.OrderBy(a => a.ResidentName, StringComparer.Ordinal).Select(a =>
+            {
+                var h = GetOrCreate(a.DeviceId);
+                var st = h.Status;
+                return new DeviceBoardEntry(
+                    a.DeviceId, a.ResidentId, a.ResidentName, a.RoomName, State(h, now, brokerUp: true), h.LastSeen,
+                    st is { StateOfChargePercent: <= 100 } ? st.StateOfChargePercent : null,
+                    st is { Online: true } ? st.Worn : null,
+                    st is { Online: true, Charging: true },
+                    st?.Mode,
+                    h.UnprotectedReason);
+            })];
+        }
+    }
+
+    /// <summary>Evaluates every assigned device and raises or clears incidents. Serialised.</summary>
+    public async Task EvaluateAsync(CancellationToken ct)
+    {
+        await _evaluate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow();
+            var brokerUp = source.IsConnected;
+            var actions = new List<Func<Task>>();
+            lock (_lock)
+            {
+                if (brokerUp && _brokerWasDown)
+                {
+                    // While the broker was down the gateway heard nobody; that is a gateway fault, not N
+                    // offline devices. Restart every device's silence clock from the reconnect.
+                    foreach (var h in _devices.Values)
+                    {
+                        h.LastSeen = h.LastSeen is { } seen && seen > now ? seen : now;
+                    }
+                }
+
+                _brokerWasDown = !brokerUp;
+                foreach (var a in registry.Assignments)
+                {
+                    Evaluate(a, GetOrCreate(a.DeviceId), now, brokerUp, actions, ct);
+                }
+            }
+
+            foreach (var action in actions)
+            {
+                await action().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _evaluate.Release();
+        }
+    }
+
+    private void Evaluate(DeviceAssignment a, Health h, DateTimeOffset now, bool brokerUp, List<Func<Task>> actions, CancellationToken ct)
+    {
+        var state = State(h, now, brokerUp);
+        var st = h.Status;
+
+        // Offline / back online.
+        if (state == DeviceConnectivity.Offline && !h.OfflineOpen)
+        {
+            h.OfflineOpen = true;
+            var why = h.WillReceived ? "connection lost (last will)" : $"no message for {(now - (h.LastSeen ?? _startedAt)).TotalSeconds:F0} s ({(h.Mode == DeviceMode.Triggered ? "triggered" : "streaming")} mode)";
+            Log.Offline(logger, a.DeviceId, a.ResidentName, why);
+            actions.Add(() => Raise(a, IncidentType.DeviceOffline, h.LastSeen ?? now, $"Device {a.DeviceId} offline: {why}.", () => h.OfflineOpen = false, ct));
+        }
+        else if (state is DeviceConnectivity.Online or DeviceConnectivity.Docked && h.OfflineOpen)
+        {
+            h.OfflineOpen = false;
+            Log.Online(logger, a.DeviceId, a.ResidentName, state.ToString());
+            actions.Add(() => incidents.ClearAsync(a.ResidentId, IncidentType.DeviceOffline, $"Device {a.DeviceId} is back ({state}).", Channel, ct));
+        }
+
+        if (state == DeviceConnectivity.Docked && h.LastState != DeviceConnectivity.Docked)
+        {
+            Log.Docked(logger, a.DeviceId, a.ResidentName);
+        }
+
+        h.LastState = state;
+
+        // Battery, with hysteresis: one incident per episode.
+        if (st is { Online: true, StateOfChargePercent: <= 100 } && !(h.WillReceived))
+        {
+            var soc = st.StateOfChargePercent;
+            if (!h.BatteryOpen && soc < _o.BatteryLowPercent)
+            {
+                h.BatteryOpen = true;
+                Log.BatteryLow(logger, a.DeviceId, a.ResidentName, soc);
+                actions.Add(() => Raise(a, IncidentType.BatteryLow, now, $"Battery {soc} % (below {_o.BatteryLowPercent} %){(st.Charging ? ", charging" : "")}.", () => h.BatteryOpen = false, ct));
+            }
+            else if (h.BatteryOpen && soc > _o.BatteryClearPercent)
+            {
+                h.BatteryOpen = false;
+                Log.BatteryRecovered(logger, a.DeviceId, a.ResidentName, soc);
+                actions.Add(() => incidents.ClearAsync(a.ResidentId, IncidentType.BatteryLow, $"Battery back to {soc} %.", Channel, ct));
+            }
+        }
+
+        // Not worn: the device's flag, or a streaming device that has not moved for a long time.
+        var still = h.Mode == DeviceMode.Streaming && h.LastMovement is { } moved && now - moved >= _o.StillNotWornAfter;
+        var notWorn = state == DeviceConnectivity.Online && (h.NotWornFlagSince is not null || still);
+        var notWornSince = h.NotWornFlagSince ?? (still ? h.LastMovement : null);
+        if (notWorn && !h.NotWornOpen && notWornSince is { } since && now - since >= _o.NotWornAfter)
+        {
+            h.NotWornOpen = true;
+            var why = h.NotWornFlagSince is not null ? "the device reports it is not worn" : $"no movement for {(now - since).TotalMinutes:F0} min";
+            Log.NotWorn(logger, a.DeviceId, a.ResidentName, why);
+            actions.Add(() => Raise(a, IncidentType.NotWorn, since, $"Device {a.DeviceId} not worn: {why}.", () => h.NotWornOpen = false, ct));
+        }
+        else if (!notWorn && h.NotWornOpen && state is DeviceConnectivity.Online or DeviceConnectivity.Docked)
+        {
+            h.NotWornOpen = false;
+            Log.Worn(logger, a.DeviceId, a.ResidentName, state.ToString());
+            actions.Add(() => incidents.ClearAsync(a.ResidentId, IncidentType.NotWorn, state == DeviceConnectivity.Docked ? "Device put on its charger." : "Device worn again.", Channel, ct));
+        }
+
+        // Unprotected time.
+        var reason = state switch
+        {
+            DeviceConnectivity.Offline => UnprotectedTimeStore.Offline,
+            DeviceConnectivity.Docked => UnprotectedTimeStore.Docked,
+            DeviceConnectivity.Online when notWorn => UnprotectedTimeStore.NotWorn,
+            _ => null,
+        };
+        if (state != DeviceConnectivity.Unknown && reason != h.UnprotectedReason)
+        {
+            h.UnprotectedReason = reason;
+            actions.Add(() => unprotected.ChangeAsync(a.ResidentId, a.DeviceId, reason, now, ct));
+        }
+    }
+
+    private DeviceConnectivity State(Health h, DateTimeOffset now, bool brokerUp)
+    {
+        var docked = h.Status is { ExternalPower: true } || (h.Status is { Online: false } && h.LastOnlineExternalPower);
+        var timeout = h.Mode == DeviceMode.Triggered ? _o.TriggeredOfflineAfter : _o.StreamingOfflineAfter;
+        var silent = brokerUp && now - (h.LastSeen ?? _startedAt) > timeout;
+        if (h.WillReceived || silent)
+        {
+            return docked ? DeviceConnectivity.Docked : DeviceConnectivity.Offline;
+        }
+
+        if (h.LastSeen is null)
+        {
+            return DeviceConnectivity.Unknown;
+        }
+
+        return docked ? DeviceConnectivity.Docked : DeviceConnectivity.Online;
+    }
+
+    // If the incident cannot be stored, the episode flag is reset so the next evaluation tries again.
+    private async Task Raise(DeviceAssignment a, IncidentType type, DateTimeOffset eventAt, string detail, Action revert, CancellationToken ct)
+    {
+        try
+        {
+            await incidents.RaiseAsync(new RaiseRequest(type, a.ResidentId, eventAt, detail, Channel, a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            lock (_lock)
+            {
+                revert();
+            }
+
+            Log.RaiseFailed(logger, e, IncidentNames.Name(type), a.ResidentId);
+        }
+    }
+
+    private Health GetOrCreate(string deviceId)
+    {
+        if (!_devices.TryGetValue(deviceId, out var h))
+        {
+            h = new Health();
+            _devices[deviceId] = h;
+        }
+
+        return h;
+    }
+
+    private sealed class Health
+    {
+        private DeviceStatus? _status;
+
+        public DeviceStatus? Status
+        {
+            get => _status;
+            set
+            {
+                if (value is { Online: true })
+                {
+                    LastOnlineExternalPower = value.ExternalPower;
+                }
+
+                _status = value;
+            }
+        }
+
+        /// <summary>The will carries no power flags: remember what the device said while it was online.</summary>
+        public bool LastOnlineExternalPower { get; private set; }
+
+        public DateTimeOffset? LastSeen { get; set; }
+
+        public bool WillReceived { get; set; }
+
+        public DeviceMode Mode { get; set; } = DeviceMode.Streaming;
+
+        public DateTimeOffset? NotWornFlagSince { get; set; }
+
+        public DateTimeOffset? LastMovement { get; set; }
+
+        public DeviceConnectivity LastState { get; set; }
+
+        public bool OfflineOpen { get; set; }
+
+        public bool BatteryOpen { get; set; }
+
+        public bool NotWornOpen { get; set; }
+
+        public string? UnprotectedReason { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = Diagnostics.EventIds.IncidentRaiseFailed, Level = LogLevel.Error, Message = "Could not store a {Type} incident for resident {ResidentId}; retrying at the next check")]
+        public static partial void RaiseFailed(ILogger logger, Exception exception, string type, string residentId);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceOffline, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) offline: {Reason}")]
+        public static partial void Offline(ILogger logger, string deviceId, string resident, string reason);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceOnline, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) back: {State}")]
+        public static partial void Online(ILogger logger, string deviceId, string resident, string state);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceDocked, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) docked (on external power): not protecting, no offline alarm")]
+        public static partial void Docked(ILogger logger, string deviceId, string resident);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.BatteryLow, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) battery low: {Percent} %")]
+        public static partial void BatteryLow(ILogger logger, string deviceId, string resident, int percent);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.BatteryRecovered, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) battery recovered: {Percent} %")]
+        public static partial void BatteryRecovered(ILogger logger, string deviceId, string resident, int percent);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.NotWorn, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) not worn: {Reason}")]
+        public static partial void NotWorn(ILogger logger, string deviceId, string resident, string reason);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.Worn, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) no longer 'not worn': {State}")]
+        public static partial void Worn(ILogger logger, string deviceId, string resident, string state);
+    }
+}

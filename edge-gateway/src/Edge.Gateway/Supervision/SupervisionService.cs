@@ -1,0 +1,89 @@
+using Edge.Gateway.Incidents;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Gateway.Supervision;
+
+/// <summary>Runs device supervision and the gateway self-check every <see cref="SupervisionOptions.CheckInterval"/>, and at once on a last will.</summary>
+internal sealed partial class SupervisionService(
+    DeviceSupervisor devices,
+    GatewaySelfCheck self,
+    IIncidentService incidents,
+    IOptions<SupervisionOptions> options,
+    TimeProvider time,
+    ILogger<SupervisionService> logger) : BackgroundService
+{
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+    private HashSet<string> _failing = new(StringComparer.Ordinal);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await devices.ResumeAsync(cancellationToken).ConfigureAwait(false);
+        devices.EvaluationRequested += (_, _) => _wake.Writer.TryWrite(true);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await devices.EvaluateAsync(stoppingToken).ConfigureAwait(false);
+                await CheckSelfAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Supervision must keep running; the failure is logged as an error.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.Failed(logger, e);
+            }
+
+            // Sleep until the next check or a wake-up (a last will), whichever comes first.
+            using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var wake = _wake.Reader.WaitToReadAsync(round.Token).AsTask();
+            var delay = Task.Delay(options.Value.CheckInterval, time, round.Token);
+            await Task.WhenAny(wake, delay).ConfigureAwait(false);
+            await round.CancelAsync().ConfigureAwait(false);
+            _wake.Reader.TryRead(out _);
+        }
+    }
+
+    internal async Task CheckSelfAsync(CancellationToken ct)
+    {
+        var failures = self.Run();
+        var now = new HashSet<string>(failures.Select(f => f.Check), StringComparer.Ordinal);
+        var fresh = failures.Where(f => !_failing.Contains(f.Check)).ToList();
+        foreach (var (check, problem) in fresh)
+        {
+            Log.CheckFailed(logger, check, problem);
+        }
+
+        if (fresh.Count > 0)
+        {
+            var detail = "Gateway fault: " + string.Join("; ", failures.Select(f => $"{f.Check}: {f.Problem}"));
+            Log.Fault(logger, detail);
+            await incidents.RaiseAsync(new RaiseRequest(IncidentType.GatewayFault, IncidentService.GatewaySubject, time.GetUtcNow(), detail, "self-check"), ct).ConfigureAwait(false);
+        }
+
+        _failing = now;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayFault, Level = LogLevel.Error, Message = "{Detail}")]
+        public static partial void Fault(ILogger logger, string detail);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayCheckFailed, Level = LogLevel.Warning, Message = "Self-check {Check} failed: {Problem}")]
+        public static partial void CheckFailed(ILogger logger, string check, string problem);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.SupervisionFailed, Level = LogLevel.Error, Message = "Supervision pass failed; retrying at the next check")]
+        public static partial void Failed(ILogger logger, Exception exception);
+    }
+}
