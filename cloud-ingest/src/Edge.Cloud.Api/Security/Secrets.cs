@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Edge.Cloud.Api.Security;
+
+/// <summary>
+/// Gateway keys and user API tokens: 32 random bytes, base64url, with a prefix that says what they are.
+/// Only the SHA-256 of a key is stored. A plain hash (no salt, no stretching) is enough because the
+/// key has 256 bits of entropy: there is nothing to guess.
+/// </summary>
+public static class Secrets
+{
+    public const string GatewayKeyPrefix = "edgegw_";
+    public const string UserTokenPrefix = "edgeusr_";
+
+    public static string NewGatewayKey() => GatewayKeyPrefix + RandomBase64Url(32);
+
+    public static string NewUserToken() => UserTokenPrefix + RandomBase64Url(32);
+
+    /// <summary>A random password for a new user, shown once.</summary>
+    public static string NewPassword() => RandomBase64Url(18);
+
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>Compares a presented key's hash with the stored one in constant time.</summary>
+    public static bool Matches(string presented, byte[] storedHash) =>
+        CryptographicOperations.FixedTimeEquals(Hash(presented), storedHash);
+
+    private static string RandomBase64Url(int bytes) =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
