@@ -1,0 +1,3 @@
+using Edge.Provision;
+
+return ProvisionCli.Run(args, ProvisionConsole.FromSystemConsole());
