@@ -161,8 +161,8 @@ namespace Edge.Firmware.Core
         public bool ValidateBehaviour(ArrayList errors)
         {
             int before = errors.Count;
-            Range(errors, ProvisioningKeys.SampleRateHz, SampleRateHz, 10, 1000, "Hz");
-            if (SampleRateHz >= 10 && SampleRateHz <= 1000 && 1000000 % SampleRateHz != 0)
+            bool rateOk = Range(errors, ProvisioningKeys.SampleRateHz, SampleRateHz, 10, 1000, "Hz");
+            if (rateOk && 1000000 % SampleRateHz != 0)
             {
                 errors.Add(new ConfigError(ProvisioningKeys.SampleRateHz, SampleRateHz.ToString() + " Hz does not give a whole-microsecond period; use a rate that divides 1000000 (e.g. 25, 50, 100, 200)"));
             }
@@ -183,7 +183,7 @@ namespace Edge.Firmware.Core
                 errors.Add(new ConfigError(ProvisioningKeys.HistorySeconds, HistorySeconds.ToString() + " s must be longer than pre_trigger_s (" + PreTriggerSeconds.ToString() + " s), so the samples before a trigger are still held when it fires"));
             }
 
-            if (Range(errors, ProvisioningKeys.BatchIntervalMs, BatchIntervalMs, 100, 10000, "ms") && SampleRateHz > 0)
+            if (Range(errors, ProvisioningKeys.BatchIntervalMs, BatchIntervalMs, 100, 10000, "ms") && rateOk)
             {
                 int n = SamplesPerBatch;
                 if (n < 1 || n > WireFormat.MaxSamplesPerBatch || ((long)n * 1000) != ((long)SampleRateHz * BatchIntervalMs))
