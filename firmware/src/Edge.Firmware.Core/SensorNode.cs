@@ -184,6 +184,9 @@ namespace Edge.Firmware.Core
         /// <summary>Telemetry batches dropped (oldest first) because the offline buffer was full.</summary>
         public long DroppedBatches { get; private set; }
 
+        /// <summary>Samples put into telemetry batches since boot (airtime, for the power budget).</summary>
+        public long SentSamples { get; private set; }
+
         /// <summary>Pre-trigger windows opened (one event each) since boot.</summary>
         public long TriggerCount { get; private set; }
 
@@ -533,6 +536,7 @@ namespace Edge.Firmware.Core
                 b.Sequence = _batchSequence;
                 _batchSequence = SequenceNumber.Next(_batchSequence);
                 b.State = SendState.Pending;
+                SentSamples += n;
                 _sentUpToSlot = first + n - 1;
             }
         }
