@@ -46,7 +46,8 @@ public static class MosquittoFiles
         ArgumentNullException.ThrowIfNull(inventory);
         int devices = Math.Max(inventory.Broker.ExpectedDevices, inventory.ActiveDevices.Count());
         double messages = devices * MessagesPerDevicePerSecond * GatewayOutageBudget.TotalSeconds;
-        return Math.Max(MinimumQueuedMessages, (int)Math.Ceiling(messages));
+        // Rounded first: 1.1 is not exact in binary and 50 x 1.1 x 600 must be 33000, not 33001.
+        return Math.Max(MinimumQueuedMessages, (int)Math.Ceiling(Math.Round(messages, 3)));
     }
 
     /// <summary>Byte bound on the same queue: every queued message at the protocol's largest size.</summary>
