@@ -57,9 +57,16 @@ public sealed partial class EspaChannel
                     var what = answer.Value.Type == EspaTokenType.Eot ? "EOT" : "NAK";
                     await RecordAsync(message, recipient, operation, attempts, DeliveryOutcome.Refused, started, $"select refused ({what})", ct).ConfigureAwait(false);
                     AlertingLog.EspaNegativeAnswer(_logger, Name, $"{what} to select", recipient, message.IncidentId, attempts);
+                    if (i < _options.Retries)
+                    {
+                        // Select again: the "refusal" may be a late answer to an earlier poll, and a paging
+                        // system that is briefly unable to accept often accepts the next select.
+                        break;
+                    }
+
                     await EndTransactionAsync(ct).ConfigureAwait(false);
                     SetHealth(ChannelHealthState.Degraded, $"paging system refused the select ({what})");
-                    return new DeliveryResult(DeliveryOutcome.Refused, attempts, $"select refused ({what})");
+                    return new DeliveryResult(DeliveryOutcome.Refused, attempts, $"select refused ({what}) {attempts} time(s)");
                 case null:
                     await RecordAsync(message, recipient, operation, attempts, DeliveryOutcome.TimedOut, started, $"no answer to select within {_options.SelectTimeout.TotalMilliseconds:F0} ms", ct).ConfigureAwait(false);
                     break;

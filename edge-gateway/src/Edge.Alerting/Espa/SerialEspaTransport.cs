@@ -176,28 +176,7 @@ public sealed class SerialEspaTransport : IEspaTransport
             throw new IOException($"{_settings.DevicePath} is not a terminal device: {ErrorText(Marshal.GetLastPInvokeError())}");
         }
 
-        // Raw mode (as cfmakeraw), without input parity checking stripping our 7-bit data.
-        t.CIflag &= ~(IgnBrk | BrkInt | ParMrk | IStrip | InlCr | IgnCr | ICrNl | IXon | IXoff | IXany | InPck);
-        t.COflag &= ~OPost;
-        t.CLflag &= ~(Echo | EchoNl | EchoE | EchoK | ICanon | ISig | IExten);
-        t.CCflag &= ~(CSize | ParEnb | ParOdd | CStopB | CRtsCts | HupCl);
-        t.CCflag |= CRead | CLocal;
-        t.CCflag |= _settings.DataBits == 7 ? Cs7 : Cs8;
-        if (_settings.Parity != SerialParity.None)
-        {
-            t.CCflag |= ParEnb;
-            t.CIflag |= InPck | IgnPar; // drop characters that arrive with a parity error; the BCC then catches the block
-            if (_settings.Parity == SerialParity.Odd)
-            {
-                t.CCflag |= ParOdd;
-            }
-        }
-
-        if (_settings.StopBits == 2)
-        {
-            t.CCflag |= CStopB;
-        }
-
+        ApplyFraming(ref t, _settings);
         t.CCc[VMin] = 0;
         t.CCc[VTime] = 0;
         if (CfSetISpeed(&t, baud) != 0 || CfSetOSpeed(&t, baud) != 0)
@@ -218,12 +197,37 @@ public sealed class SerialEspaTransport : IEspaTransport
         }
 
         const uint Framing = CSize | ParEnb | ParOdd | CStopB;
-        if ((back.CCflag & Framing) != (t.CCflag & Framing) || CfGetOSpeed(&back) != baud)
+        if (_settings.VerifyFraming && ((back.CCflag & Framing) != (t.CCflag & Framing) || CfGetOSpeed(&back) != baud))
         {
-            throw new IOException($"{_settings.DevicePath} did not accept {_settings} (cflag 0x{back.CCflag:X})");
+            throw new IOException($"{_settings.DevicePath} did not accept {_settings}: the driver applied cflag 0x{back.CCflag:X} (wanted 0x{t.CCflag:X}); check the adapter supports this framing");
         }
 
         _ = TcFlush(fd, TciOFlush);
+    }
+
+    /// <summary>Raw mode (as cfmakeraw) plus the framing bits; kept separate so the bit pattern can be unit-tested.</summary>
+    internal static void ApplyFraming(ref TermiosStruct t, SerialLineSettings settings)
+    {
+        t.CIflag &= ~(IgnBrk | BrkInt | ParMrk | IStrip | InlCr | IgnCr | ICrNl | IXon | IXoff | IXany | InPck | IgnPar);
+        t.COflag &= ~OPost;
+        t.CLflag &= ~(Echo | EchoNl | EchoE | EchoK | ICanon | ISig | IExten);
+        t.CCflag &= ~(CSize | ParEnb | ParOdd | CStopB | CRtsCts | HupCl);
+        t.CCflag |= CRead | CLocal;
+        t.CCflag |= settings.DataBits == 7 ? Cs7 : Cs8;
+        if (settings.Parity != SerialParity.None)
+        {
+            t.CCflag |= ParEnb;
+            t.CIflag |= InPck | IgnPar; // drop characters with a parity error; the BCC then catches the block
+            if (settings.Parity == SerialParity.Odd)
+            {
+                t.CCflag |= ParOdd;
+            }
+        }
+
+        if (settings.StopBits == 2)
+        {
+            t.CCflag |= CStopB;
+        }
     }
 
     private unsafe void ReaderLoop(object? state)
