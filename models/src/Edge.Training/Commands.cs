@@ -148,6 +148,7 @@ internal static class Commands
             {
                 Source = Citation + "; ADXL345 columns, resampled 200 Hz → device rate and quantised to int16 at ±16 g",
                 Subjects = data.Select(d => d.Trial.Subject).Distinct().Count(),
+                SubjectIds = [.. data.Select(d => d.Trial.Subject).Distinct().Order(StringComparer.Ordinal)],
                 YoungSubjects = data.Where(d => !d.Trial.IsOlderAdult).Select(d => d.Trial.Subject).Distinct().Count(),
                 OlderSubjects = data.Where(d => d.Trial.IsOlderAdult).Select(d => d.Trial.Subject).Distinct().Count(),
                 FallTrials = fallTrials,
@@ -199,6 +200,15 @@ internal static class Commands
         }
 
         var trigger = triggeredMode ? new TriggeredModeAdapter() : null;
+        var seen = trials.Select(t => t.Subject).Distinct().Where(artifact.Manifest.TrainingData.SubjectIds.Contains).ToList();
+        var inSample = seen.Count == 0 ? string.Empty :
+            $"**In-sample warning:** {seen.Count} of the {trials.Select(t => t.Subject).Distinct().Count()} subject ids evaluated here are in the model's training data, " +
+            "so these results overstate what the model does for new people. The cross-validated results in the model folder are the honest estimate.";
+        if (inSample.Length > 0)
+        {
+            Console.WriteLine(inSample.Replace("**", string.Empty, StringComparison.Ordinal));
+        }
+
         Console.WriteLine($"model {artifact.Directory} (sha256 {artifact.Manifest.Sha256[..12]}…), {trials.Count} recordings, {(triggeredMode ? "triggered" : "streaming")} mode at {rateHz} Hz");
         var outcomes = new TrialOutcome[trials.Count];
         var progress = Progress("evaluating", trials.Count);
@@ -215,7 +225,8 @@ internal static class Commands
         reportDir ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csvPath))!, "report-" + (triggeredMode ? "triggered" : "streaming"));
         var preamble = $"Recordings under `{Path.GetFileName(Path.TrimEndingDirectorySeparator(dataDir))}` streamed through the gateway's FallDetector " +
             $"({(triggeredMode ? "triggered" : "streaming")} mode, {rateHz} Hz, sensitivity {sensitivity.ToString(CultureInfo.InvariantCulture)}) with the model in `{Path.GetFileName(artifact.Directory)}`." +
-            (trigger is null ? string.Empty : " " + TriggerText(trigger));
+            (trigger is null ? string.Empty : " " + TriggerText(trigger)) +
+            (inSample.Length == 0 ? string.Empty : "\n\n" + inSample);
         var threshold = ModelArtifact.EffectiveThreshold(artifact.Manifest.Threshold, sensitivity);
         var report = ReportWriter.Write(reportDir, "Fall model evaluation", preamble, outcomes, threshold, artifact.Manifest.RefractorySeconds);
         Console.WriteLine($"wrote {csvPath} and {report}; {total.Elapsed.TotalSeconds:F0} s");
@@ -223,8 +234,8 @@ internal static class Commands
     }
 
     private static string TriggerText(TriggeredModeAdapter t) => string.Create(CultureInfo.InvariantCulture,
-        $"Triggered mode: the device sends {t.PreTriggerSeconds} s before and {t.PostTriggerSeconds} s after every sample with |a| ≥ {t.ImpactThresholdG} g or ≤ {t.FreeFallThresholdG} g " +
-        $"(evaluation adapter `TriggeredModeAdapter`; the firmware's own pre-trigger class was not available yet).");
+        $"Triggered mode: the firmware's PreTrigger (impact > {t.ImpactThresholdMilliG} mg, or free fall < {t.FreeFallThresholdMilliG} mg for {t.FreeFallMinMs} ms) " +
+        $"opens a window of {t.PreTriggerSeconds} s before to {t.PostTriggerSeconds} s after the trigger; only those samples reach the detector.");
 
     private static TrialOutcome[] Replay(IReadOnlyList<TrialOutcome> outcomes, float threshold, double refractorySeconds) =>
         outcomes.Select(o =>

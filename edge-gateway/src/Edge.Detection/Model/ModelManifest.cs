@@ -122,6 +122,9 @@ public sealed class ModelManifest
         /// <summary>Subjects used.</summary>
         public int Subjects { get; set; }
 
+        /// <summary>Subject ids (SisFall folder names) the model was trained on.</summary>
+        public List<string> SubjectIds { get; set; } = [];
+
         /// <summary>Young-adult subjects.</summary>
         public int YoungSubjects { get; set; }
 

@@ -1,57 +1,72 @@
+using Edge.Firmware.Core;
+using Edge.Protocol;
 using Edge.Recordings;
 
 namespace Edge.Training.Evaluation;
 
 /// <summary>
-/// What a wearable in triggered mode would send: windows of <see cref="PreTriggerSeconds"/> before and
-/// <see cref="PostTriggerSeconds"/> after every sample whose magnitude is at or above
-/// <see cref="ImpactThresholdG"/> or at or below <see cref="FreeFallThresholdG"/>; overlapping windows
-/// merge; everything else is not sent, so the detector sees gaps between windows.
+/// What a wearable in triggered mode sends, decided by the firmware's own
+/// <see cref="PreTrigger"/> (firmware/src/Edge.Firmware.Core) on the quantised counts: a window from
+/// <see cref="PreTriggerSeconds"/> before a trigger sample to <see cref="PostTriggerSeconds"/> after
+/// it, extended by triggers inside an open window, as <c>SensorNode</c> does. Everything else is not
+/// sent, so the detector sees gaps between windows. Defaults are the firmware's
+/// <see cref="SensorSettings"/> defaults.
 /// </summary>
-/// <remarks>
-/// This is an adapter for the evaluation only. The device's own pre-trigger belongs in
-/// <c>firmware/src/Edge.Firmware.Core</c> (nano subset); when it exists, this adapter should delegate
-/// to it so the evaluation measures the device's exact logic. The parameters mirror the wire
-/// protocol's config message (impact and free-fall thresholds in milli-g, pre/post seconds).
-/// </remarks>
 public sealed record TriggeredModeAdapter
 {
-    /// <summary>Impact trigger, g.</summary>
-    public double ImpactThresholdG { get; init; } = 2.0;
+    private static readonly SensorSettings Defaults = new();
 
-    /// <summary>Free-fall trigger, g.</summary>
-    public double FreeFallThresholdG { get; init; } = 0.6;
+    /// <summary>Impact trigger, milli-g.</summary>
+    public int ImpactThresholdMilliG { get; init; } = Defaults.ImpactThresholdMilliG;
+
+    /// <summary>Free-fall trigger, milli-g.</summary>
+    public int FreeFallThresholdMilliG { get; init; } = Defaults.FreeFallThresholdMilliG;
+
+    /// <summary>Minimum free-fall duration, ms.</summary>
+    public int FreeFallMinMs { get; init; } = Defaults.FreeFallMinMs;
 
     /// <summary>Seconds sent before a trigger.</summary>
-    public int PreTriggerSeconds { get; init; } = 3;
+    public int PreTriggerSeconds { get; init; } = Defaults.PreTriggerSeconds;
 
-    /// <summary>Seconds sent after the last trigger.</summary>
-    public int PostTriggerSeconds { get; init; } = 3;
+    /// <summary>Seconds sent after the last trigger of a window.</summary>
+    public int PostTriggerSeconds { get; init; } = Defaults.PostTriggerSeconds;
 
     /// <summary>For each sample of <paramref name="recording"/>: whether the device would send it.</summary>
     public bool[] SentSamples(DeviceRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
+        var rate = recording.SampleRateHz;
+        var minSamples = (int)Math.Max(1, (((long)FreeFallMinMs * rate) + 999) / 1000);
+        var trigger = new PreTrigger(ImpactThresholdMilliG, FreeFallThresholdMilliG, minSamples, recording.RangeG);
         var n = recording.Length;
         var sent = new bool[n];
-        var pre = PreTriggerSeconds * recording.SampleRateHz;
-        var post = PostTriggerSeconds * recording.SampleRateHz;
-        var impact = (float)(ImpactThresholdG * ImpactThresholdG);
-        var freeFall = (float)(FreeFallThresholdG * FreeFallThresholdG);
-        var sentUpTo = -1; // last index already marked
+        long pre = (long)PreTriggerSeconds * rate;
+        long post = (long)PostTriggerSeconds * rate;
+        long windowEnd = -1;
         for (var i = 0; i < n; i++)
         {
-            var m2 = (recording.X[i] * recording.X[i]) + (recording.Y[i] * recording.Y[i]) + (recording.Z[i] * recording.Z[i]);
-            if (m2 >= impact || m2 <= freeFall)
+            var kind = trigger.Update(
+                DeviceQuantizer.ToCounts(recording.X[i], recording.RangeG),
+                DeviceQuantizer.ToCounts(recording.Y[i], recording.RangeG),
+                DeviceQuantizer.ToCounts(recording.Z[i], recording.RangeG));
+            if (kind != EventKind.None)
             {
-                var from = Math.Max(Math.Max(0, i - pre), sentUpTo + 1);
-                var to = Math.Min(n - 1, i + post);
-                for (var j = from; j <= to; j++)
+                var open = windowEnd >= i;
+                var end = i + post - 1;
+                if (!open)
                 {
-                    sent[j] = true;
+                    for (var j = Math.Max(0, i - pre); j < i; j++)
+                    {
+                        sent[j] = true;
+                    }
                 }
 
-                sentUpTo = Math.Max(sentUpTo, to);
+                windowEnd = Math.Max(windowEnd, end);
+            }
+
+            if (i <= windowEnd)
+            {
+                sent[i] = true;
             }
         }
 
