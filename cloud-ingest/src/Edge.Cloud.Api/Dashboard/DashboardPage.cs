@@ -126,11 +126,11 @@ public static class DashboardPage
 
         html.Append("""<section id="response-times"><h2>Response times</h2><div class="charts">""");
         html.Append(SvgChart.HorizontalBars("Time to accept by site (minutes)", ["median", "95th percentile"],
-            [.. report.BySite.Select(r => new BarGroup(r.SiteName, [Minutes(r.AcceptMedianSeconds), Minutes(r.AcceptP95Seconds)]))], v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+            [.. report.BySite.Select(r => new BarGroup(r.SiteName, [Minutes(r.AcceptMedianSeconds), Minutes(r.AcceptP95Seconds)]))], v => v.ToString("0.0", CultureInfo.InvariantCulture) + " min"));
         html.Append(SvgChart.HorizontalBars("Time to resolve by site (minutes)", ["median", "95th percentile"],
-            [.. report.BySite.Select(r => new BarGroup(r.SiteName, [Minutes(r.ResolveMedianSeconds), Minutes(r.ResolveP95Seconds)]))], v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+            [.. report.BySite.Select(r => new BarGroup(r.SiteName, [Minutes(r.ResolveMedianSeconds), Minutes(r.ResolveP95Seconds)]))], v => v.ToString("0.0", CultureInfo.InvariantCulture) + " min"));
         html.Append("</div>");
-        ResponseTable(html, "By site", "Site", report.BySite, r => r.SiteName);
+        ResponseTable(html, "By site", null, report.BySite, r => r.SiteName);
         ResponseTable(html, "By unit", "Unit", report.ByUnit, r => r.Group);
         ResponseTable(html, "By shift", "Shift", report.ByShift, r => r.Group);
         html.Append("</section>");
@@ -142,7 +142,7 @@ public static class DashboardPage
 
         html.Append("""<section id="unprotected"><h2>Unprotected resident-hours</h2>""");
         html.Append(SvgChart.HorizontalBars("Unprotected resident-hours by site", ["hours"],
-            [.. report.Health.Select(h => new BarGroup(h.SiteName, [h.UnprotectedResidentHours]))], v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+            [.. report.Health.Select(h => new BarGroup(h.SiteName, [h.UnprotectedResidentHours]))], v => v.ToString("0.0", CultureInfo.InvariantCulture) + " h"));
         html.Append("<table><thead><tr><th>Site</th><th>Devices</th><th>Protecting now</th><th>Unprotected resident-hours</th></tr></thead><tbody>");
         foreach (var h in report.Health)
         {
@@ -154,14 +154,14 @@ public static class DashboardPage
         return html.ToString();
     }
 
-    private static void ResponseTable(StringBuilder html, string caption, string first, IReadOnlyList<ResponseRow> rows, Func<ResponseRow, string> label)
+    private static void ResponseTable(StringBuilder html, string caption, string? group, IReadOnlyList<ResponseRow> rows, Func<ResponseRow, string> label)
     {
         var e = HtmlEncoder.Default;
-        html.Append(CultureInfo.InvariantCulture, $"""<h3>{caption}</h3><table class="report"><thead><tr><th>Site</th><th>{first}</th><th>Incidents</th><th>Accept median</th><th>Accept p95</th><th>Resolve median</th><th>Resolve p95</th><th>False alarms</th></tr></thead><tbody>""");
+        html.Append(CultureInfo.InvariantCulture, $"""<h3>{caption}</h3><table class="report"><thead><tr><th>Site</th>{(group is null ? "" : $"<th>{group}</th>")}<th>Incidents</th><th>Accept median</th><th>Accept p95</th><th>Resolve median</th><th>Resolve p95</th><th>False alarms</th></tr></thead><tbody>""");
         foreach (var r in rows)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"""<tr><td>{e.Encode(r.SiteName)}</td><td>{e.Encode(label(r))}</td><td class="num">{r.Incidents}</td><td class="num">{Duration(r.AcceptMedianSeconds)}</td><td class="num">{Duration(r.AcceptP95Seconds)}</td><td class="num">{Duration(r.ResolveMedianSeconds)}</td><td class="num">{Duration(r.ResolveP95Seconds)}</td><td class="num">{(r.FalseAlarmShare is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "–")}</td></tr>""");
+                $"""<tr><td>{e.Encode(r.SiteName)}</td>{(group is null ? "" : $"<td>{e.Encode(label(r))}</td>")}<td class="num">{r.Incidents}</td><td class="num">{Duration(r.AcceptMedianSeconds)}</td><td class="num">{Duration(r.AcceptP95Seconds)}</td><td class="num">{Duration(r.ResolveMedianSeconds)}</td><td class="num">{Duration(r.ResolveP95Seconds)}</td><td class="num">{(r.FalseAlarmShare is { } s ? (s * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "–")}</td></tr>""");
         }
 
         html.Append("</tbody></table>");

@@ -21,7 +21,7 @@ public static class SvgChart
     private const int BarHeight = 16;
     private const int BarGap = 4;
     private const int GroupGap = 12;
-    private const int Top = 28;
+    private const int Top = 46;
 
     public static string HorizontalBars(string title, IReadOnlyList<string> series, IReadOnlyList<BarGroup> groups, Func<double, string> format)
     {
@@ -34,13 +34,14 @@ public static class SvgChart
         svg.Append(CultureInfo.InvariantCulture,
             $"""<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-label="{encoder.Encode(title)}">""");
         svg.Append(CultureInfo.InvariantCulture, $"<title>{encoder.Encode(title)}</title>");
+        svg.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="14" font-size="14" font-weight="600">{encoder.Encode(title)}</text>""");
 
         // Legend
         var x = LabelWidth;
         for (var s = 0; s < series.Count; s++)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"""<rect x="{x}" y="6" width="12" height="12" fill="{Palette[s % Palette.Length]}"/>""");
-            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{x + 16}" y="16" font-size="12">{encoder.Encode(series[s])}</text>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<rect x="{x}" y="24" width="12" height="12" fill="{Palette[s % Palette.Length]}"/>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{x + 16}" y="34" font-size="12">{encoder.Encode(series[s])}</text>""");
             x += 24 + (series[s].Length * 7);
         }
 
