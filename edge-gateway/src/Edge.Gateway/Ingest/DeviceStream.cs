@@ -61,6 +61,9 @@ internal sealed class DeviceStream
     /// <summary>Batches held back waiting for a missing one.</summary>
     public int Buffered => _buffered;
 
+    /// <summary>Device time of the last delivered sample, µs (long.MinValue when none since the last restart).</summary>
+    public long LastDeviceUs => _lastDeviceUs;
+
     /// <summary>The next sequence number expected.</summary>
     public uint Expected => _expected;
 

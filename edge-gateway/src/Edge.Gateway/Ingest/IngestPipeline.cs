@@ -383,12 +383,18 @@ internal sealed partial class IngestPipeline
     {
         if (status.Online)
         {
+            // Uptime went back: the device restarted. Status is served before queued batches, so the
+            // stream may still hold batches of the old boot; restart it only if its timestamps are
+            // ahead of the new uptime (otherwise it already restarted on the timestamps themselves).
             if (device.LastUptimeSeconds is { } last && status.UptimeSeconds < last)
             {
                 Log.Rebooted(_logger, device.DeviceId, last, status.UptimeSeconds);
-                _metrics.DeviceRebooted();
-                device.Stream.Restart();
-                device.Detection.Detector?.Reset();
+                if (device.Stream.LastDeviceUs > ((long)status.UptimeSeconds * 1_000_000) + (long)_o.RebootBackstep.TotalMicroseconds)
+                {
+                    device.Stream.Restart();
+                    device.Detection.Detector?.Reset();
+                    SyncStreamCounters(device);
+                }
             }
 
             device.LastUptimeSeconds = status.UptimeSeconds;
@@ -457,6 +463,12 @@ internal sealed partial class IngestPipeline
             _metrics.Late();
         }
 
+        for (var i = s.Reboots; i < c.Reboots; i++)
+        {
+            _metrics.DeviceRebooted();
+        }
+
+        s.Reboots = c.Reboots;
         s.GapBatches = c.GapBatches;
         s.Duplicates = c.Duplicates;
         s.Reordered = c.Reordered;

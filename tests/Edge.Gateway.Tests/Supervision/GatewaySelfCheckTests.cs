@@ -1,0 +1,65 @@
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Supervision;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edge.Gateway.Tests.Supervision;
+
+public class GatewaySelfCheckTests
+{
+    [Fact]
+    public async Task Run_Healthy_ReportsNothing()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+
+        Assert.Empty(check.Run());
+    }
+
+    [Fact]
+    public async Task Run_BrokerDownLongerThanGrace_Fails()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+        gw.Source.IsConnected = false;
+
+        Assert.Empty(check.Run());
+        gw.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("broker", Assert.Single(check.Run()).Check);
+    }
+
+    [Fact]
+    public async Task Run_DiskAlmostFullClockJumpedModelMissing_ReportsEach()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => 10L * 1024 * 1024;
+        gw.Host.Services.GetRequiredService<Edge.Gateway.Detection.ModelHealth>().Loaded = false;
+        gw.Time.JumpWallClock(TimeSpan.FromHours(-3));
+
+        var failures = check.Run().Select(f => f.Check).ToList();
+
+        Assert.Contains("disk", failures);
+        Assert.Contains("model", failures);
+        Assert.Contains("clock", failures);
+    }
+
+    [Fact]
+    public async Task CheckSelf_NewFailure_RaisesOneGatewayFault()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => 1;
+        var service = gw.Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SupervisionService>().Single();
+
+        await service.CheckSelfAsync(CancellationToken.None);
+        await service.CheckSelfAsync(CancellationToken.None);
+
+        var fault = Assert.Single(await gw.Incidents.ListOpenAsync());
+        Assert.Equal(IncidentType.GatewayFault, fault.Type);
+        Assert.Equal(IncidentService.GatewaySubject, fault.Subject);
+        Assert.Contains("disk", fault.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, fault.TriggerCount);
+    }
+}
