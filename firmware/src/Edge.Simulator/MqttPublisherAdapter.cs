@@ -1,0 +1,112 @@
+using Edge.Firmware.Core;
+using Edge.Mqtt;
+using Edge.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Simulator;
+
+/// <summary>
+/// The firmware's <see cref="IMqttPublisher"/> over one libmosquitto connection per simulated device
+/// (its own client id, credentials and last will, like a real wearable).
+/// </summary>
+/// <remarks>
+/// Acknowledgement: <see cref="IMqttClient"/> reports no per-message PUBACK. This adapter reports a
+/// message as acknowledged once libmosquitto has accepted it, because from then on libmosquitto's own
+/// queue delivers it at least once (it resends QoS 1 messages after a reconnect). The firmware's own
+/// retry-until-PUBACK logic is therefore exercised by the unit tests with a fake session, not here.
+/// Connect: the client connects once and then reconnects by itself; <see cref="Connect"/> starts it
+/// and afterwards reports its state.
+/// </remarks>
+internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger) : IMqttPublisher, IAsyncDisposable
+{
+    private MosquittoMqttClient? _client;
+    private Task? _connect;
+    private readonly CancellationTokenSource _cts = new();
+
+    public event PublishAckedHandler? Acked;
+
+    /// <summary>Scenario "offline": the device behaves as if its Wi-Fi were gone.</summary>
+    public bool NetworkDown { get; set; }
+
+    /// <summary>Why the connection failed for good (TLS, credentials), or null.</summary>
+    public string? FatalError { get; private set; }
+
+    public bool IsConnected => !NetworkDown && _client is { IsConnected: true };
+
+    public int RssiDbm => NetworkDown ? 0 : -55;
+
+    public IMqttClient? Client => _client;
+
+    public bool Connect()
+    {
+        if (NetworkDown)
+        {
+            return false;
+        }
+
+        if (_client is null)
+        {
+            _client = new MosquittoMqttClient(options, logger);
+            _connect = _client.ConnectAsync(_cts.Token);
+        }
+
+        if (_connect is { IsFaulted: true } && FatalError is null)
+        {
+            FatalError = _connect.Exception?.GetBaseException().Message;
+        }
+
+        return IsConnected;
+    }
+
+    public int Publish(string topic, byte[] payload, int length, int qos, bool retain)
+    {
+        if (!IsConnected || _client is null)
+        {
+            return 0;
+        }
+
+        var pending = _client.PublishAsync(topic, payload.AsMemory(0, length), (MqttQos)qos, retain, _cts.Token);
+
+        // Waits only when libmosquitto's bounded queue is full: back-pressure on the simulation loop.
+        var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (result.Status == PublishStatus.DroppedNotConnected || result.MessageId == 0)
+        {
+            return 0;
+        }
+
+        Acked?.Invoke(result.MessageId);
+        return result.MessageId;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+
+        _cts.Dispose();
+    }
+
+    /// <summary>The options for one device: client id site-device, last will = offline status, retained.</summary>
+    public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password) => new()
+    {
+        Host = sim.BrokerHost,
+        Port = sim.BrokerPort,
+        ClientId = $"{site}-{deviceId}",
+        Username = username,
+        Password = password,
+        Tls = sim.TlsCaFile is null ? null : new MqttTlsOptions { CaFile = sim.TlsCaFile },
+        KeepAlive = TimeSpan.FromSeconds(30),
+        Will = new MqttWillOptions
+        {
+            Topic = Topics.For(site, deviceId, TopicKind.Status),
+            Payload = WireEncoder.ToBytes(DeviceStatus.LastWill(deviceId, SensorNode.FirmwareVersion)),
+            Qos = MqttQos.AtLeastOnce,
+            Retain = true,
+        },
+        ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(500),
+        ConnectRetryMaxDelay = TimeSpan.FromSeconds(30),
+    };
+}

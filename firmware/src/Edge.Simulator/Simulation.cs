@@ -1,0 +1,360 @@
+using System.Diagnostics;
+using System.Globalization;
+using Edge.Firmware.Core;
+using Edge.Mqtt;
+using Edge.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Simulator;
+
+/// <summary>Command-line settings of a run.</summary>
+public sealed class SimulationOptions
+{
+    /// <summary>Broker host.</summary>
+    public string BrokerHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Broker port.</summary>
+    public int BrokerPort { get; set; } = 1883;
+
+    /// <summary>Site id (topic level).</summary>
+    public string Site { get; set; } = "";
+
+    /// <summary>SisFall folder (for recordings).</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>Simulated seconds per wall second; 0 = as fast as possible.</summary>
+    public double Speed { get; set; } = 1;
+
+    /// <summary>Simulated seconds to run; 0 = the scenario's duration, or until cancelled.</summary>
+    public double DurationSeconds { get; set; }
+
+    /// <summary>MQTT user name for devices without their own.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>MQTT password for devices without their own.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>CA file for TLS, or null for plain TCP.</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>Simulation step, µs (each device is polled once per step).</summary>
+    public long TickUs { get; set; } = 5_000;
+
+    /// <summary>How long to wait for every device to connect before the clock starts.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>One simulated wearable: the firmware core and its simulated hardware.</summary>
+internal sealed class SimulatedDevice
+{
+    public required string DeviceId { get; init; }
+
+    public required string? Resident { get; init; }
+
+    public required SensorNode Node { get; init; }
+
+    public required SimulatedAccelerometer Accel { get; init; }
+
+    public required SimulatedBattery Battery { get; init; }
+
+    public required MqttPublisherAdapter Publisher { get; init; }
+
+    public required List<ScenarioStep> Steps { get; init; }
+
+    public int NextStep { get; set; }
+
+    public long OnlineAgainUs { get; set; } = long.MaxValue;
+
+    public double FallsPerHour { get; init; }
+
+    public bool MixedMotion { get; init; }
+
+    public long NextActivityChangeUs { get; set; } = long.MaxValue;
+}
+
+/// <summary>
+/// Runs many simulated wearables in one process on one simulated clock. Each device runs the real
+/// <see cref="SensorNode"/>; the loop advances the clock in small steps and polls every device's
+/// sampling and network step, as the device's two threads would.
+/// </summary>
+public sealed class Simulation : IAsyncDisposable
+{
+    private static readonly string[] MixedActivities = ["idle", "walking", "sitting", "lying"];
+
+    private readonly SimulationOptions _options;
+    private readonly Scenario _scenario;
+    private readonly RecordingLibrary? _recordings;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly TextWriter _log;
+    private readonly List<SimulatedDevice> _devices = [];
+    private readonly Random _rng;
+    private long _nowUs;
+
+    /// <summary>Builds every device of the scenario (no network activity yet).</summary>
+    public Simulation(SimulationOptions options, Scenario scenario, RecordingLibrary? recordings, TextWriter log, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options;
+        _scenario = scenario;
+        _recordings = recordings;
+        _log = log;
+        _loggerFactory = loggerFactory;
+        _rng = new Random(scenario.Seed);
+        var site = string.IsNullOrEmpty(options.Site) ? scenario.Site ?? throw new ScenarioException("no site: pass --site or set 'site' in the scenario") : options.Site;
+        if (!WireFormat.IsValidId(site))
+        {
+            throw new ScenarioException($"site '{site}' must be 1-32 characters of A-Z, a-z, 0-9, '-', '_'");
+        }
+
+        Site = site;
+        var specs = new List<(ScenarioDevice Spec, double FallsPerHour, bool Mixed)>();
+        specs.AddRange(scenario.Devices.Select(d => (d, 0.0, false)));
+        if (scenario.Generate is { Count: > 0 } g)
+        {
+            for (var i = 0; i < g.Count; i++)
+            {
+                var mixed = g.Motion == "mixed";
+                var motion = mixed ? MixedActivities[_rng.Next(MixedActivities.Length)] : g.Motion;
+                specs.Add((new ScenarioDevice { DeviceId = $"{g.Prefix}{i:D4}", Motion = motion }, g.FallsPerHour, mixed));
+            }
+        }
+
+        foreach (var (spec, fallsPerHour, mixed) in specs)
+        {
+            _devices.Add(Build(spec, fallsPerHour, mixed));
+        }
+    }
+
+    /// <summary>The site every device publishes under.</summary>
+    public string Site { get; }
+
+    /// <summary>Simulated time since start, µs.</summary>
+    public long NowUs => _nowUs;
+
+    /// <summary>Number of simulated devices.</summary>
+    public int DeviceCount => _devices.Count;
+
+    /// <summary>Total samples taken by all devices.</summary>
+    public long SamplesTaken => _devices.Sum(d => d.Node.SamplesTaken);
+
+    /// <summary>Total pre-trigger windows opened by all devices.</summary>
+    public long Triggers => _devices.Sum(d => d.Node.TriggerCount);
+
+    /// <summary>Connects every device, runs the scenario, then drains what the devices still hold.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await ConnectAllAsync(ct);
+        var duration = _options.DurationSeconds > 0 ? _options.DurationSeconds : _scenario.DurationSeconds;
+        var endUs = duration > 0 ? (long)(duration * 1_000_000) : long.MaxValue;
+        var wall = Stopwatch.StartNew();
+        var nextReportUs = 10_000_000L;
+        while (_nowUs < endUs && !ct.IsCancellationRequested)
+        {
+            _nowUs += _options.TickUs;
+            foreach (var d in _devices)
+            {
+                Step(d);
+            }
+
+            if (_options.Speed > 0)
+            {
+                var aheadMs = (_nowUs / 1000.0 / _options.Speed) - wall.Elapsed.TotalMilliseconds;
+                if (aheadMs > 1)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(aheadMs), ct).ConfigureAwait(false);
+                }
+            }
+
+            if (_nowUs >= nextReportUs)
+            {
+                nextReportUs += 10_000_000;
+                Report(wall.Elapsed);
+            }
+        }
+
+        await DrainAsync(ct);
+        Report(wall.Elapsed);
+    }
+
+    /// <summary>Disconnects every device.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var d in _devices)
+        {
+            await d.Publisher.DisposeAsync();
+        }
+    }
+
+    private SimulatedDevice Build(ScenarioDevice spec, double fallsPerHour, bool mixed)
+    {
+        var mode = (spec.Mode ?? _scenario.Mode) == "triggered" ? DeviceMode.Triggered : DeviceMode.Streaming;
+        var settings = new SensorSettings
+        {
+            DeviceId = spec.DeviceId,
+            Site = Site,
+            SampleRateHz = _scenario.SampleRateHz,
+            Mode = mode,
+        };
+        var seed = _rng.Next();
+        var period = settings.SamplePeriodUs;
+        var clock = new SimulatedClock(() => _nowUs, 1_000_000 + _rng.NextInt64(period)); // booted ~1 s before, random phase
+        var accel = new SimulatedAccelerometer(new SyntheticMotion(settings.SampleRateHz, seed), 16);
+        accel.Synthesize(spec.Motion);
+        var battery = new SimulatedBattery();
+        var options = MqttPublisherAdapter.OptionsFor(_options, Site, spec.DeviceId, spec.Username ?? _options.Username, spec.Password ?? _options.Password);
+        var publisher = new MqttPublisherAdapter(options, _loggerFactory?.CreateLogger<MosquittoMqttClient>());
+        var node = new SensorNode(settings, clock, accel, battery, publisher, new SimulatedRandom(seed));
+        return new SimulatedDevice
+        {
+            DeviceId = spec.DeviceId,
+            Resident = spec.Resident,
+            Node = node,
+            Accel = accel,
+            Battery = battery,
+            Publisher = publisher,
+            Steps = [.. spec.Timeline.OrderBy(s => s.At)],
+            FallsPerHour = fallsPerHour,
+            MixedMotion = mixed,
+            NextActivityChangeUs = mixed ? _rng.NextInt64(120_000_000, 600_000_000) : long.MaxValue,
+        };
+    }
+
+    private async Task ConnectAllAsync(CancellationToken ct)
+    {
+        // Connect in waves (a connection storm of 1,000 TLS handshakes helps nobody, and the broker
+        // sees a ward come online the way a real one does after a power cut: spread out).
+        const int Wave = 25;
+        var deadline = Stopwatch.StartNew();
+        var started = 0;
+        while (true)
+        {
+            var connected = _devices.Count(d => d.Publisher.IsConnected);
+            while (started < _devices.Count && started - connected < Wave)
+            {
+                _devices[started++].Publisher.Connect();
+            }
+
+            var failed = _devices.Take(started).FirstOrDefault(d => { d.Publisher.Connect(); return d.Publisher.FatalError is not null; });
+            if (failed is not null)
+            {
+                throw new InvalidOperationException($"{failed.DeviceId} cannot connect to {_options.BrokerHost}:{_options.BrokerPort}: {failed.Publisher.FatalError}");
+            }
+
+            if (connected == _devices.Count)
+            {
+                _log.WriteLine($"sim: {connected} devices connected to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
+                return;
+            }
+
+            if (deadline.Elapsed > _options.ConnectTimeout)
+            {
+                throw new TimeoutException($"only {connected} of {_devices.Count} devices connected to {_options.BrokerHost}:{_options.BrokerPort} within {_options.ConnectTimeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void Step(SimulatedDevice d)
+    {
+        while (d.NextStep < d.Steps.Count && d.Steps[d.NextStep].At * 1_000_000 <= _nowUs)
+        {
+            Apply(d, d.Steps[d.NextStep++]);
+        }
+
+        if (_nowUs >= d.OnlineAgainUs)
+        {
+            d.Publisher.NetworkDown = false;
+            d.OnlineAgainUs = long.MaxValue;
+            _log.WriteLine($"sim {Clock}: {d.DeviceId} back on the network");
+        }
+
+        if (d.FallsPerHour > 0 && !d.Accel.Playing && _rng.NextDouble() < d.FallsPerHour * _options.TickUs / 3.6e9)
+        {
+            d.Accel.Synthesize("fall");
+        }
+
+        if (_nowUs >= d.NextActivityChangeUs)
+        {
+            d.NextActivityChangeUs = _nowUs + _rng.NextInt64(120_000_000, 600_000_000);
+            if (!d.Accel.Playing && d.Accel.Synthetic.Activity is not ("fall" or "after-fall"))
+            {
+                d.Accel.Synthesize(MixedActivities[_rng.Next(MixedActivities.Length)]);
+            }
+        }
+
+        d.Node.SampleIfDue();
+        d.Node.ServiceNetwork();
+    }
+
+    private void Apply(SimulatedDevice d, ScenarioStep s)
+    {
+        var who = d.Resident is null ? d.DeviceId : $"{d.DeviceId} ({d.Resident})";
+        if (s.Recording is not null)
+        {
+            var library = _recordings ?? throw new ScenarioException($"{d.DeviceId}: the scenario plays '{s.Recording}' but no SisFall folder was found; pass --data DIR or set EDGE_DATA_DIR");
+            var trial = library.Resolve(s.Recording, s.Subject, s.Trial);
+            d.Accel.Play(library.Counts(trial, d.Node.Settings.SampleRateHz, 16));
+            _log.WriteLine($"sim {Clock}: {who} plays {trial.RelativePath}");
+        }
+        else if (s.Synthetic is not null)
+        {
+            d.Accel.Synthesize(s.Synthetic);
+            _log.WriteLine($"sim {Clock}: {who} synthetic {s.Synthetic}");
+        }
+        else if (s.Button)
+        {
+            d.Node.ButtonPressed();
+            _log.WriteLine($"sim {Clock}: {who} presses the call button");
+        }
+        else if (s.BatteryPercent is { } pct)
+        {
+            d.Battery.Percent = pct;
+            _log.WriteLine($"sim {Clock}: {who} battery {pct} %");
+        }
+        else if (s.OfflineSeconds is { } off)
+        {
+            d.Publisher.NetworkDown = true;
+            d.OnlineAgainUs = _nowUs + (long)(off * 1_000_000);
+            _log.WriteLine($"sim {Clock}: {who} drops off the network for {off} s");
+        }
+        else if (s.Charger is { } on)
+        {
+            d.Battery.OnCharger = on;
+            _log.WriteLine($"sim {Clock}: {who} {(on ? "docked on" : "taken off")} the charger");
+        }
+    }
+
+    // After the run: keep the network side going (no new samples) until the devices' queues and
+    // libmosquitto's queues are empty, so a test sees everything that was sampled.
+    private async Task DrainAsync(CancellationToken ct)
+    {
+        var limit = Stopwatch.StartNew();
+        while (limit.Elapsed < TimeSpan.FromSeconds(30) && !ct.IsCancellationRequested)
+        {
+            foreach (var d in _devices)
+            {
+                d.Node.ServiceNetwork();
+            }
+
+            var waiting = _devices.Any(d => (d.Publisher.IsConnected && (d.Node.PendingBatches > 0 || d.Node.PendingEvents > 0))
+                                            || (d.Publisher.Client?.GetStatistics().OutgoingQueued ?? 0) > 0);
+            if (!waiting)
+            {
+                return;
+            }
+
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+    }
+
+    private string Clock => string.Create(CultureInfo.InvariantCulture, $"t={_nowUs / 1e6:F2}s");
+
+    private void Report(TimeSpan wall)
+    {
+        var connected = _devices.Count(d => d.Publisher.IsConnected);
+        var dropped = _devices.Sum(d => d.Node.DroppedBatches);
+        var missed = _devices.Sum(d => d.Node.MissedDeadlines);
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sim {Clock} wall={wall.TotalSeconds:F1}s devices={_devices.Count} connected={connected} samples={SamplesTaken} triggers={Triggers} dropped_batches={dropped} missed_deadlines={missed}"));
+    }
+}
