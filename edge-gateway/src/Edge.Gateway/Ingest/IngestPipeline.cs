@@ -46,8 +46,12 @@ internal sealed partial class IngestPipeline
     private readonly IngestTotalsCounter _totals = new();
     private readonly List<StreamBatch> _delivered = [];
     private readonly List<FallAlert> _falls = [];
+    private readonly Lock _waitersLock = new();
+    private readonly List<(long Target, TaskCompletionSource Signal)> _waiters = [];
+    private int _waiterCount;
     private int _sweepQueued;
     private long _processed;
+    private long _handled;
 
     public IngestPipeline(
         ISensorMessageSource source,
@@ -75,6 +79,27 @@ internal sealed partial class IngestPipeline
 
     /// <summary>Messages fully processed by the worker (for tests and diagnostics).</summary>
     public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>Messages finished with: processed by the worker, or refused on arrival (unknown, foreign, oversize, queue full).</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+
+    /// <summary>Completes once <see cref="Handled"/> reaches <paramref name="count"/> (tests, load tools: a signal, not a sleep).</summary>
+    public Task WhenHandledAsync(long count, CancellationToken ct)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersLock)
+        {
+            if (Handled >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((count, signal));
+            Interlocked.Increment(ref _waiterCount);
+        }
+
+        return signal.Task.WaitAsync(ct);
+    }
 
     /// <summary>The subscriptions ingest needs.</summary>
     public IReadOnlyList<string> TopicFilters =>
@@ -114,6 +139,17 @@ internal sealed partial class IngestPipeline
 
     /// <summary>Reader side: route a message to its device's queue. Cheap; never blocks.</summary>
     public OfferOutcome Offer(SensorMessage message)
+    {
+        var outcome = OfferCore(message);
+        if (outcome != OfferOutcome.Queued)
+        {
+            MarkHandled();
+        }
+
+        return outcome;
+    }
+
+    private OfferOutcome OfferCore(SensorMessage message)
     {
         var arrival = _time.GetUtcNow();
         _totals.Received();
@@ -214,6 +250,28 @@ internal sealed partial class IngestPipeline
         }
     }
 
+    private void MarkHandled()
+    {
+        var n = Interlocked.Increment(ref _handled);
+        if (Volatile.Read(ref _waiterCount) == 0)
+        {
+            return; // a waiter added after this read sees the new count itself
+        }
+
+        lock (_waitersLock)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Target <= n)
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                    Interlocked.Decrement(ref _waiterCount);
+                }
+            }
+        }
+    }
+
     private async Task WorkerAsync(CancellationToken ct)
     {
         try
@@ -277,6 +335,7 @@ internal sealed partial class IngestPipeline
             }
 
             Interlocked.Increment(ref _processed);
+            MarkHandled();
         }
 
         if (device.EndTurn())

@@ -1,0 +1,213 @@
+using System.Threading.Channels;
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Ingest;
+using Edge.Protocol;
+using Edge.TestKit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Gateway.IntegrationTests;
+
+/// <summary>
+/// The real gateway host (GatewayHost.CreateBuilder, the same composition as Program.cs) against a
+/// private Mosquitto, with a SQLite file in a temp folder and the committed model. Logs are captured;
+/// a test fails on any unexpected Error.
+/// </summary>
+internal sealed class InProcessGateway : IAsyncDisposable
+{
+    public const string Site = "site1";
+
+    private readonly TempDirectory _dir;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<IncidentChange> _changes = [];
+    private readonly Channel<IncidentChange> _changeSignal = Channel.CreateUnbounded<IncidentChange>();
+    private Task? _watch;
+
+    private InProcessGateway(TempDirectory dir, IHost host, CapturingLoggerProvider logs)
+    {
+        _dir = dir;
+        Host = host;
+        Logs = logs;
+    }
+
+    public IHost Host { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public IIncidentService Incidents => Host.Services.GetRequiredService<IIncidentService>();
+
+    public IngestPipeline Pipeline => Host.Services.GetRequiredService<IngestPipeline>();
+
+    public string DatabasePath => _dir.File("gateway.db");
+
+    /// <summary>The site file: residents Alice, Bob, Carol, Dan in rooms 1-4 wearing dev-a ... dev-d.</summary>
+    public const string SiteJson = """
+        {
+          "site": { "id": "site1", "name": "Rose House" },
+          "units": [ { "id": "u1", "name": "Ground floor" } ],
+          "rooms": [
+            { "id": "r1", "unit": "u1", "name": "Room 1" }, { "id": "r2", "unit": "u1", "name": "Room 2" },
+            { "id": "r3", "unit": "u1", "name": "Room 3" }, { "id": "r4", "unit": "u1", "name": "Room 4" }
+          ],
+          "residents": [
+            { "id": "res-alice", "name": "Alice", "room": "r1" }, { "id": "res-bob", "name": "Bob", "room": "r2" },
+            { "id": "res-carol", "name": "Carol", "room": "r3" }, { "id": "res-dan", "name": "Dan", "room": "r4" }
+          ],
+          "staff": [ { "id": "carer-1", "name": "Sam", "role": "carer" } ],
+          "devices": [
+            { "id": "dev-a", "resident": "res-alice" }, { "id": "dev-b", "resident": "res-bob" },
+            { "id": "dev-c", "resident": "res-carol" }, { "id": "dev-d", "resident": "res-dan" }
+          ]
+        }
+        """;
+
+    public static Dictionary<string, string?> Settings(MosquittoBroker broker, TempDirectory dir) => new()
+    {
+        ["Mqtt:Host"] = broker.Host,
+        ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt:ClientId"] = "gateway-under-test",
+        ["Ingest:SiteId"] = Site,
+        ["Storage:DatabasePath"] = dir.File("gateway.db"),
+        ["Registry:SeedFile"] = dir.File("site.json"),
+        ["Detection:ModelDirectory"] = Path.Combine(TestData.RepoRoot, "models", "fall-model"),
+        ["Supervision:CheckInterval"] = "00:00:00.200",
+        ["Supervision:StreamingOfflineAfter"] = "00:10:00",
+        ["Supervision:TriggeredOfflineAfter"] = "00:10:00",
+        ["Supervision:MinFreeDiskMiB"] = "1",
+    };
+
+    public static async Task<InProcessGateway> StartAsync(MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null)
+    {
+        var dir = new TempDirectory("edge-gw-int");
+        await File.WriteAllTextAsync(dir.File("site.json"), SiteJson);
+        var settings = Settings(broker, dir);
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+
+        var logs = new CapturingLoggerProvider();
+        var host = GatewayHost.CreateBuilder([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.ClearProviders();
+            b.Logging.AddProvider(logs);
+        }).Build();
+        var gateway = new InProcessGateway(dir, host, logs);
+        await host.StartAsync();
+        gateway._watch = Task.Run(gateway.WatchAsync);
+        await logs.WaitForEventAsync(Diagnostics.EventIds.IngestStarted, TimeSpan.FromSeconds(30));
+        await gateway.WaitUntilSubscribedAsync(sensors);
+        return gateway;
+    }
+
+    /// <summary>Waits for the first change (past or future) that matches.</summary>
+    public async Task<IncidentChange> WaitForChangeAsync(Func<IncidentChange, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        lock (_changes)
+        {
+            var seen = _changes.FirstOrDefault(match);
+            if (seen is not null)
+            {
+                return seen;
+            }
+        }
+
+        await foreach (var change in _changeSignal.Reader.ReadAllAsync(cts.Token))
+        {
+            if (match(change))
+            {
+                return change;
+            }
+        }
+
+        throw new TimeoutException();
+    }
+
+    public IReadOnlyList<IncidentChange> Changes()
+    {
+        lock (_changes)
+        {
+            return [.. _changes];
+        }
+    }
+
+    /// <summary>Waits until the gateway has handled everything the publisher sent (a signal, not a sleep).</summary>
+    public Task SettledAsync(SensorPublisher sensors, TimeSpan timeout) =>
+        Pipeline.WhenHandledAsync(_handledBefore + sensors.Published, new CancellationTokenSource(timeout).Token);
+
+    private long _handledBefore;
+
+    /// <summary>Errors logged so far, except those a test expects.</summary>
+    public void AssertNoErrors(params int[] expectedEventIds)
+    {
+        var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error && !expectedEventIds.Contains(e.EventId.Id))
+            .Select(e => $"{e.Category} [{e.EventId.Id}] {e.Message} {e.Exception}").ToList();
+        Assert.True(errors.Count == 0, "Unexpected errors:\n" + string.Join("\n", errors));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await Host.StopAsync(cts.Token);
+        }
+
+        if (_watch is not null)
+        {
+            await _watch;
+        }
+
+        Host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+        _stop.Dispose();
+    }
+
+    // The subscription is in place once a probe from an unregistered device is counted.
+    private async Task WaitUntilSubscribedAsync(SensorPublisher sensors)
+    {
+        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = "probe", Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var before = Pipeline.Handled;
+            await sensors.PublishAsync(Topics.For(Site, "probe", TopicKind.Event), probe);
+            try
+            {
+                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                await Pipeline.WhenHandledAsync(before + 1, wait.Token);
+                break;
+            }
+            catch (OperationCanceledException)
+            {
+                // not subscribed yet; publish again
+            }
+        }
+
+        // Probes from before the subscription may still arrive; count from what is known now.
+        _handledBefore = Pipeline.Handled - sensors.Published;
+    }
+
+    private async Task WatchAsync()
+    {
+        try
+        {
+            await foreach (var change in Incidents.WatchAsync(_stop.Token))
+            {
+                lock (_changes)
+                {
+                    _changes.Add(change);
+                }
+
+                _changeSignal.Writer.TryWrite(change);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
