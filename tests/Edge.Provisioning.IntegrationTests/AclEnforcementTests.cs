@@ -130,4 +130,33 @@ public sealed class AclEnforcementTests
         List<MqttMessage> elmAfterward = await Sync.MarkerAsync(elmGateway, Topics.For("elm", "dev-e", TopicKind.Config), elmGateway);
         Assert.Empty(elmAfterward);
     }
+
+    [Fact]
+    public async Task Device_ClaimingAnotherDevicesClientId_DoesNotTakeOverItsSession()
+    {
+        using var site = ProvisionedSite.Create("oak", "dev-a", "dev-b");
+        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        await using var gateway = await site.ConnectAsync(site.Gateway());
+        gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
+        await Sync.MarkerAsync(gateway, T("dev-a", TopicKind.Config), gateway);
+        Credentials b = site.Device("dev-b");
+        await using var deviceB = await site.ConnectAsync(b, clientId: b.Username);
+        int disconnects = 0;
+        deviceB.ConnectionChanged += (_, e) =>
+        {
+            if (e.Kind == MqttConnectionEventKind.Disconnected)
+            {
+                Interlocked.Increment(ref disconnects);
+            }
+        };
+
+        // dev-a connects claiming dev-b's client id; without use_username_as_clientid the broker
+        // would disconnect dev-b (MQTT session takeover), silencing another resident's sensor.
+        await using var deviceA = await site.ConnectAsync(site.Device("dev-a"), clientId: b.Username);
+        await Sync.MarkerAsync(deviceA, T("dev-a", TopicKind.Accel), gateway);
+        await Sync.MarkerAsync(deviceB, T("dev-b", TopicKind.Accel), gateway);
+
+        Assert.Equal(0, Volatile.Read(ref disconnects));
+        Assert.True(deviceB.IsConnected);
+    }
 }

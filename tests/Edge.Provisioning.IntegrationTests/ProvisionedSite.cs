@@ -98,12 +98,13 @@ internal sealed class ProvisionedSite : IDisposable
     }
 
     /// <summary>Connects with the project's libmosquitto transport over TLS, trusting the site CA (or <paramref name="caFile"/>).</summary>
-    public async Task<MosquittoMqttClient> ConnectAsync(Credentials credentials, string? caFile = null)
+    public async Task<MosquittoMqttClient> ConnectAsync(Credentials credentials, string? caFile = null, string? clientId = null)
     {
         var client = new MosquittoMqttClient(new MqttClientOptions
         {
             Host = "127.0.0.1",
             Port = Port,
+            ClientId = clientId,
             Username = credentials.Username,
             Password = credentials.Password,
             Tls = new MqttTlsOptions { CaFile = caFile ?? CaFile },

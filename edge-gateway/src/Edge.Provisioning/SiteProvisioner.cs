@@ -66,6 +66,14 @@ public sealed record InitSiteResult(SiteLayout Layout, string? CloudKey, string?
 /// <param name="CaPath">The CA file to flash with it.</param>
 public sealed record IssuedDevice(string DeviceId, string Username, string ClaimCode, string ConfigPath, string CaPath);
 
+/// <summary>A sensor to register.</summary>
+/// <param name="DeviceId">Device id (topics).</param>
+/// <param name="ResidentName">The resident who wears it.</param>
+/// <param name="Room">The resident's room.</param>
+/// <param name="Unit">The room's unit when the room is new, or null for <see cref="SiteProvisioner.DefaultUnit"/>.</param>
+/// <param name="Mode">Sensor mode written to its config.</param>
+public sealed record NewDevice(string DeviceId, string ResidentName, string Room, string? Unit, DeviceMode Mode);
+
 /// <summary>A row of the site inventory for display.</summary>
 /// <param name="DeviceId">Device id.</param>
 /// <param name="Status">Active or retired.</param>
@@ -181,42 +189,67 @@ public sealed class SiteProvisioner
     }
 
     /// <summary>Registers a sensor for a resident and issues its credentials and config file.</summary>
-    public IssuedDevice AddDevice(string deviceId, string residentName, string room, string? unit, DeviceMode mode)
+    public IssuedDevice AddDevice(string deviceId, string residentName, string room, string? unit, DeviceMode mode) =>
+        AddDevices([new NewDevice(deviceId, residentName, room, unit, mode)])[0];
+
+    /// <summary>
+    /// Registers many sensors with one write of the site files (the demo's hundreds of simulated
+    /// sensors). All or nothing: one invalid entry and none is added.
+    /// </summary>
+    public IReadOnlyList<IssuedDevice> AddDevices(IReadOnlyList<NewDevice> devices)
     {
+        ArgumentNullException.ThrowIfNull(devices);
         SiteInventory inventory = SiteInventoryJson.Load(_layout.Inventory);
-        RequireId(deviceId, "device id");
-        if (string.IsNullOrWhiteSpace(residentName) || residentName.Trim() != residentName || residentName.Length > 100)
+        DateTimeOffset now = _time.GetUtcNow();
+        var pending = new List<(DeviceRecord Device, DeviceMode Mode)>();
+        foreach (NewDevice d in devices)
+        {
+            pending.Add((Register(inventory, d, now), d.Mode));
+        }
+
+        var issued = new List<IssuedDevice>();
+        foreach (var (device, mode) in pending)
+        {
+            string configPath = Issue(inventory, device, mode, now);
+            issued.Add(new IssuedDevice(device.Id, device.Credential.Username, device.ClaimCode, configPath, _layout.DeviceCaCertificate));
+        }
+
+        Commit(inventory);
+        return issued;
+    }
+
+    private static DeviceRecord Register(SiteInventory inventory, NewDevice d, DateTimeOffset now)
+    {
+        RequireId(d.DeviceId, "device id");
+        if (string.IsNullOrWhiteSpace(d.ResidentName) || d.ResidentName.Trim() != d.ResidentName || d.ResidentName.Length > 100)
         {
             throw new ProvisioningException("--resident must be the resident's name (1-100 characters, no leading or trailing spaces).");
         }
 
-        RequireName(room, "--room");
-        if (unit is not null)
+        RequireName(d.Room, "--room");
+        if (d.Unit is not null)
         {
-            RequireName(unit, "--unit");
+            RequireName(d.Unit, "--unit");
         }
 
-        if (inventory.FindDevice(deviceId) is { } existing)
+        if (inventory.FindDevice(d.DeviceId) is { } existing)
         {
             throw new ProvisioningException(existing.Status == DeviceState.Retired
-                ? $"Device '{deviceId}' was retired on {existing.RetiredAt:u}; ids are never reused. Give the new sensor a new id."
-                : $"Device '{deviceId}' is already registered. To give it new hardware use 'replace device'.");
+                ? $"Device '{d.DeviceId}' was retired on {existing.RetiredAt:u}; ids are never reused. Give the new sensor a new id."
+                : $"Device '{d.DeviceId}' is already registered. To give it new hardware use 'replace device'.");
         }
 
-        RoomRecord roomRecord = FindOrAddRoom(inventory, room, unit);
-        ResidentRecord resident = inventory.Residents.Find(r => r.Room == roomRecord.Name && string.Equals(r.Name, residentName, StringComparison.OrdinalIgnoreCase))
-            ?? AddResident(inventory, residentName, roomRecord.Name);
-        if (inventory.ActiveDevices.FirstOrDefault(d => d.ResidentId == resident.Id) is { } worn)
+        RoomRecord roomRecord = FindOrAddRoom(inventory, d.Room, d.Unit);
+        ResidentRecord resident = inventory.Residents.Find(r => r.Room == roomRecord.Name && string.Equals(r.Name, d.ResidentName, StringComparison.OrdinalIgnoreCase))
+            ?? AddResident(inventory, d.ResidentName, roomRecord.Name);
+        if (inventory.ActiveDevices.FirstOrDefault(x => x.ResidentId == resident.Id) is { } worn)
         {
             throw new ProvisioningException($"{resident.Name} in room {resident.Room} already wears device '{worn.Id}'. Use 'replace device --device {worn.Id}' for new hardware, or 'retire device' first.");
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
-        var device = new DeviceRecord { Id = deviceId, ResidentId = resident.Id, AddedAt = now };
+        var device = new DeviceRecord { Id = d.DeviceId, ResidentId = resident.Id, AddedAt = now };
         inventory.Devices.Add(device);
-        string configPath = Issue(inventory, device, mode, now);
-        Commit(inventory);
-        return new IssuedDevice(device.Id, device.Credential.Username, device.ClaimCode, configPath, _layout.DeviceCaCertificate);
+        return device;
     }
 
     /// <summary>New hardware for the same resident: a new user name and password; the old ones stop working on reload.</summary>

@@ -17,8 +17,8 @@ public static class StaffPasswordHash
 
     /// <summary>
     /// OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. Staff passwords are chosen by people, so
-    /// unlike the MQTT passwords the work factor matters here. One verification costs about 0.2 s on
-    /// the dev machine (more on a Pi); logins are rare, and the gateway must rate-limit them.
+    /// unlike the MQTT passwords the work factor matters here. One verification took 0.55 s on the
+    /// 2-core x86_64 dev machine (more on a Pi); logins are rare, and the gateway must rate-limit them.
     /// </summary>
     public const int DefaultIterations = 600_000;
 
