@@ -21,6 +21,9 @@ internal static class Projections
                                raised_at, accepted_at, resolved_at, outcome, accepted_by, escalation_level, last_sequence)
         VALUES (@site, @incident, @gateway, @kind, @device, @resident, @unit, @room, @score,
                 @raised, @accepted, @resolved, @outcome, @acceptedBy, @escalation, @sequence)
+        """ + "\n" + IncidentConflictClause;
+
+    public const string IncidentConflictClause = """
         ON CONFLICT (site_id, incident_id) DO UPDATE SET
             kind = COALESCE(incidents.kind, excluded.kind),
             device_id = COALESCE(incidents.device_id, excluded.device_id),
@@ -45,6 +48,9 @@ internal static class Projections
     private const string UpsertDeviceSql = """
         INSERT INTO devices (site_id, device_id, resident_ref, unit, state, battery_percent, state_at)
         VALUES (@site, @device, @resident, @unit, @state, @battery, @at)
+        """ + "\n" + DeviceConflictClause;
+
+    public const string DeviceConflictClause = """
         ON CONFLICT (site_id, device_id) DO UPDATE SET
             resident_ref = COALESCE(excluded.resident_ref, devices.resident_ref),
             unit = COALESCE(excluded.unit, devices.unit),
