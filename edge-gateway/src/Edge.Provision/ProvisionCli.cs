@@ -63,7 +63,8 @@ public static class ProvisionCli
             Description = "Host name or IP address sensors use to reach the gateway; repeat for more. The first goes into device configs.",
             Required = true,
         };
-        var cloud = new Option<string?>("--cloud-url") { Description = "Cloud ingest URL (https). A cloud gateway key is created and shown once." };
+        var cloud = new Option<string?>("--cloud-url") { Description = "Cloud ingest URL (https). Give the gateway key the cloud issued with --cloud-key-file, or one is generated and shown once." };
+        var cloudKeyFile = new Option<FileInfo?>("--cloud-key-file") { Description = "File whose first line is the gateway key the cloud issued for this gateway (edgegw_...)." };
         var admin = new Option<string>("--admin") { Description = "User name of the first staff-page administrator.", Required = true };
         var adminPasswordFile = new Option<FileInfo?>("--admin-password-file")
         {
@@ -89,7 +90,7 @@ public static class ProvisionCli
 
         var siteCommand = new Command("site", "Create a site: private CA, broker certificate and configuration, gateway credentials, first administrator, cloud key.")
         {
-            site, dir, hosts, cloud, admin, adminPasswordFile, wifiSsid, wifiPasswordFile, port, address, expected, brokerUser, timeZone,
+            site, dir, hosts, cloud, cloudKeyFile, admin, adminPasswordFile, wifiSsid, wifiPasswordFile, port, address, expected, brokerUser, timeZone,
         };
         siteCommand.SetAction(parse => Guard(console, () =>
         {
@@ -102,6 +103,7 @@ public static class ProvisionCli
                 SiteId = parse.GetRequiredValue(site),
                 GatewayHosts = parse.GetRequiredValue(hosts),
                 CloudUrl = parse.GetValue(cloud),
+                CloudKey = parse.GetValue(cloudKeyFile) is { } keyFile ? ReadSecret(console, keyFile, "Cloud gateway key", confirm: false) : null,
                 AdminUsername = adminName,
                 AdminPassword = adminPassword,
                 WifiSsid = parse.GetRequiredValue(wifiSsid),
@@ -125,8 +127,12 @@ public static class ProvisionCli
             if (result.CloudKey is not null)
             {
                 o.WriteLine();
-                o.WriteLine("Cloud gateway key - shown ONCE. Enter it in the cloud console for this site now; it is stored only in the gateway settings:");
+                o.WriteLine("Cloud gateway key - shown ONCE. Register it in the cloud for this gateway now; it is stored only in the gateway settings:");
                 o.WriteLine($"  {result.CloudKey}");
+            }
+            else if (parse.GetValue(cloud) is not null)
+            {
+                o.WriteLine("  cloud gateway key  the cloud-issued key, stored in the gateway settings");
             }
 
             o.WriteLine();

@@ -24,6 +24,12 @@ public sealed class InitSiteRequest
     /// <summary>Cloud ingest URL, or null.</summary>
     public string? CloudUrl { get; init; }
 
+    /// <summary>
+    /// The gateway key the cloud issued for this gateway (its admin command shows it once), or null to
+    /// generate one here in the same format, shown once, for the cloud to register.
+    /// </summary>
+    public string? CloudKey { get; init; }
+
     /// <summary>The first staff-page administrator.</summary>
     public required string AdminUsername { get; init; }
 
@@ -54,7 +60,7 @@ public sealed class InitSiteRequest
 
 /// <summary>The outcome of <see cref="SiteProvisioner.InitSite"/>.</summary>
 /// <param name="Layout">Where the files are.</param>
-/// <param name="CloudKey">The cloud gateway key to enter in the cloud once, or null without a cloud.</param>
+/// <param name="CloudKey">A cloud gateway key generated here, to enter in the cloud once; null without a cloud or when the cloud issued it.</param>
 /// <param name="BrokerUser">The account that owns the broker's files, or null.</param>
 public sealed record InitSiteResult(SiteLayout Layout, string? CloudKey, string? BrokerUser);
 
@@ -164,8 +170,8 @@ public sealed class SiteProvisioner
             PasswordHash = MosquittoPasswordHash.Create(gatewayPassword, inventory.Broker.PasswordIterations),
         };
 
-        string? cloudKey = request.CloudUrl is null ? null : Secrets.NewCloudKey();
-        WriteGatewaySettings(inventory, gatewayPassword, cloudKey);
+        string? generatedCloudKey = request.CloudUrl is not null && request.CloudKey is null ? Secrets.NewCloudKey() : null;
+        WriteGatewaySettings(inventory, gatewayPassword, request.CloudKey ?? generatedCloudKey);
 
         var staff = new StaffStore();
         staff.Accounts.Add(new StaffAccount
@@ -185,7 +191,7 @@ public sealed class SiteProvisioner
 
         // site.json last: a failed init leaves no inventory, so it can simply be run again.
         Commit(inventory);
-        return new InitSiteResult(_layout, cloudKey, brokerUser?.Name);
+        return new InitSiteResult(_layout, generatedCloudKey, brokerUser?.Name);
     }
 
     /// <summary>Registers a sensor for a resident and issues its credentials and config file.</summary>
@@ -520,6 +526,11 @@ public sealed class SiteProvisioner
                 || !(cloud.Scheme == Uri.UriSchemeHttps || (cloud.Scheme == Uri.UriSchemeHttp && cloud.IsLoopback))))
         {
             errors.Add($"--cloud-url '{r.CloudUrl}' must be an absolute https:// URL (http:// only for a loopback test cloud).");
+        }
+
+        if (r.CloudKey is not null && (r.CloudUrl is null || !Secrets.IsCloudKey(r.CloudKey)))
+        {
+            errors.Add("The cloud gateway key must come with --cloud-url and look like edgegw_ followed by 43 base64url characters (as the cloud's admin command prints it).");
         }
 
         if (!StaffStore.IsValidUsername(r.AdminUsername))

@@ -230,6 +230,32 @@ public sealed class ProvisionCliTests : IDisposable
     }
 
     [Fact]
+    public void InitSite_CloudIssuedKeyFile_IsStoredForTheGatewayAndNeverPrinted()
+    {
+        string key = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        string file = _temp.File("cloud.key");
+        File.WriteAllText(file, key + "\n");
+
+        CliResult r = Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+
+        Assert.DoesNotContain(key, r.Out + r.Error, StringComparison.Ordinal);
+        Assert.Equal(key, JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Cloud"]!["GatewayKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void InitSite_MalformedCloudKey_IsRefused()
+    {
+        string file = _temp.File("cloud.key");
+        File.WriteAllText(file, "not-a-key\n");
+
+        CliResult r = Cli.InitSite(_dir, "--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("edgegw_", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-key", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StaffDisable_LastAdministrator_IsRefused_OtherwiseDisables()
     {
         Init();

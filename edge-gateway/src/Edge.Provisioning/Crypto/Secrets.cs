@@ -12,8 +12,16 @@ public static class Secrets
     /// </summary>
     public static string NewMqttPassword() => Base64Url(RandomNumberGenerator.GetBytes(18));
 
-    /// <summary>A random cloud gateway key: 32 bytes (256 bits) as unpadded base64url, 43 characters.</summary>
-    public static string NewCloudKey() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    /// <summary>Prefix of cloud gateway keys (the cloud's own format, Edge.Cloud.Api.Security.Secrets).</summary>
+    public const string CloudKeyPrefix = "edgegw_";
+
+    /// <summary>A random cloud gateway key in the cloud's format: "edgegw_" + 32 random bytes as unpadded base64url.</summary>
+    public static string NewCloudKey() => CloudKeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>True for a key in the cloud's format (prefix and 43 base64url characters).</summary>
+    public static bool IsCloudKey(string? key) =>
+        key is not null && key.Length == CloudKeyPrefix.Length + 43 && key.StartsWith(CloudKeyPrefix, StringComparison.Ordinal)
+        && key[CloudKeyPrefix.Length..].All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>
     /// A short code for the technician's records, e.g. <c>K7QD-M2XA</c>: the first 40 bits of
