@@ -17,33 +17,21 @@ namespace Edge.Simulator;
 /// Connect: the client connects once and then reconnects by itself; <see cref="Connect"/> starts it
 /// and afterwards reports its state.
 /// </remarks>
-internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger) : IMqttPublisher, IAsyncDisposable
+internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger) : IAsyncDisposable
 {
     private MosquittoMqttClient? _client;
     private Task? _connect;
     private readonly CancellationTokenSource _cts = new();
 
-    public event PublishAckedHandler? Acked;
-
-    /// <summary>Scenario "offline": the device behaves as if its Wi-Fi were gone.</summary>
-    public bool NetworkDown { get; set; }
-
     /// <summary>Why the connection failed for good (TLS, credentials), or null.</summary>
     public string? FatalError { get; private set; }
 
-    public bool IsConnected => !NetworkDown && _client is { IsConnected: true };
-
-    public int RssiDbm => NetworkDown ? 0 : -55;
+    public bool IsConnected => _client is { IsConnected: true };
 
     public IMqttClient? Client => _client;
 
     public bool Connect()
     {
-        if (NetworkDown)
-        {
-            return false;
-        }
-
         if (_client is null)
         {
             _client = new MosquittoMqttClient(options, logger);
@@ -74,7 +62,6 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
             return 0;
         }
 
-        Acked?.Invoke(result.MessageId);
         return result.MessageId;
     }
 
@@ -89,8 +76,12 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         _cts.Dispose();
     }
 
-    /// <summary>The options for one device: client id site-device, last will = offline status, retained.</summary>
-    public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password) => new()
+    /// <summary>
+    /// The options for a connection: client id site-device, last will = that device's offline status
+    /// (retained). A connection shared by several devices (see --devices-per-connection) gets no will,
+    /// because a will can speak for one device only.
+    /// </summary>
+    public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password, bool shared) => new()
     {
         Host = sim.BrokerHost,
         Port = sim.BrokerPort,
@@ -99,7 +90,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         Password = password,
         Tls = sim.TlsCaFile is null ? null : new MqttTlsOptions { CaFile = sim.TlsCaFile },
         KeepAlive = TimeSpan.FromSeconds(30),
-        Will = new MqttWillOptions
+        Will = shared ? null : new MqttWillOptions
         {
             Topic = Topics.For(site, deviceId, TopicKind.Status),
             Payload = WireEncoder.ToBytes(DeviceStatus.LastWill(deviceId, SensorNode.FirmwareVersion)),
@@ -109,4 +100,41 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(500),
         ConnectRetryMaxDelay = TimeSpan.FromSeconds(30),
     };
+}
+
+/// <summary>
+/// One simulated device's <see cref="IMqttPublisher"/>: its own network-down switch and
+/// acknowledgements over a connection that is its own or shared with other simulated devices.
+/// </summary>
+internal sealed class DeviceLink(MqttPublisherAdapter connection) : IMqttPublisher
+{
+    public event PublishAckedHandler? Acked;
+
+    public MqttPublisherAdapter Connection => connection;
+
+    /// <summary>Scenario "offline": the device behaves as if its Wi-Fi were gone.</summary>
+    public bool NetworkDown { get; set; }
+
+    public bool IsConnected => !NetworkDown && connection.IsConnected;
+
+    public int RssiDbm => NetworkDown ? 0 : -55;
+
+    public bool Connect() => !NetworkDown && connection.Connect();
+
+    public int Publish(string topic, byte[] payload, int length, int qos, bool retain)
+    {
+        if (NetworkDown)
+        {
+            return 0;
+        }
+
+        var id = connection.Publish(topic, payload, length, qos, retain);
+        if (id != 0)
+        {
+            // Handed to libmosquitto, whose queue delivers it at least once (see the class above).
+            Acked?.Invoke(id);
+        }
+
+        return id;
+    }
 }

@@ -40,6 +40,13 @@ public sealed class SimulationOptions
     /// <summary>Simulation step, µs (each device is polled once per step).</summary>
     public long TickUs { get; set; } = 5_000;
 
+    /// <summary>
+    /// Simulated devices per MQTT connection; 0 = automatic (1 up to 250 devices, more above:
+    /// libmosquitto's loop uses select(), which cannot watch file descriptors above 1024, so one
+    /// process cannot hold much more than 300 connections).
+    /// </summary>
+    public int DevicesPerConnection { get; set; }
+
     /// <summary>How long to wait for every device to connect before the clock starts.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
@@ -57,7 +64,7 @@ internal sealed class SimulatedDevice
 
     public required SimulatedBattery Battery { get; init; }
 
-    public required MqttPublisherAdapter Publisher { get; init; }
+    public required DeviceLink Publisher { get; init; }
 
     public required List<ScenarioStep> Steps { get; init; }
 
@@ -87,6 +94,7 @@ public sealed class Simulation : IAsyncDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly TextWriter _log;
     private readonly List<SimulatedDevice> _devices = [];
+    private readonly List<MqttPublisherAdapter> _connections = [];
     private readonly Random _rng;
     private long _nowUs;
 
@@ -118,9 +126,25 @@ public sealed class Simulation : IAsyncDisposable
             }
         }
 
-        foreach (var (spec, fallsPerHour, mixed) in specs)
+        var perConnection = options.DevicesPerConnection > 0 ? options.DevicesPerConnection : Math.Max(1, (specs.Count + 249) / 250);
+        DevicesPerConnection = perConnection;
+        MqttPublisherAdapter? shared = null;
+        for (var i = 0; i < specs.Count; i++)
         {
-            _devices.Add(Build(spec, fallsPerHour, mixed));
+            var (spec, fallsPerHour, mixed) = specs[i];
+            if (i % perConnection == 0)
+            {
+                var connectionOptions = MqttPublisherAdapter.OptionsFor(options, Site, spec.DeviceId, spec.Username ?? options.Username, spec.Password ?? options.Password, perConnection > 1);
+                shared = new MqttPublisherAdapter(connectionOptions, loggerFactory?.CreateLogger<MosquittoMqttClient>());
+                _connections.Add(shared);
+            }
+
+            _devices.Add(Build(spec, fallsPerHour, mixed, shared!));
+        }
+
+        if (perConnection > 1)
+        {
+            log.WriteLine($"sim: {specs.Count} devices share {_connections.Count} MQTT connections ({perConnection} per connection, no per-device last will)");
         }
     }
 
@@ -129,6 +153,9 @@ public sealed class Simulation : IAsyncDisposable
 
     /// <summary>Simulated time since start, µs.</summary>
     public long NowUs => _nowUs;
+
+    /// <summary>Simulated devices per MQTT connection in this run.</summary>
+    public int DevicesPerConnection { get; }
 
     /// <summary>Number of simulated devices.</summary>
     public int DeviceCount => _devices.Count;
@@ -178,13 +205,13 @@ public sealed class Simulation : IAsyncDisposable
     /// <summary>Disconnects every device.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var d in _devices)
+        foreach (var c in _connections)
         {
-            await d.Publisher.DisposeAsync();
+            await c.DisposeAsync();
         }
     }
 
-    private SimulatedDevice Build(ScenarioDevice spec, double fallsPerHour, bool mixed)
+    private SimulatedDevice Build(ScenarioDevice spec, double fallsPerHour, bool mixed, MqttPublisherAdapter connection)
     {
         var mode = (spec.Mode ?? _scenario.Mode) == "triggered" ? DeviceMode.Triggered : DeviceMode.Streaming;
         var settings = new SensorSettings
@@ -200,8 +227,7 @@ public sealed class Simulation : IAsyncDisposable
         var accel = new SimulatedAccelerometer(new SyntheticMotion(settings.SampleRateHz, seed), 16);
         accel.Synthesize(spec.Motion);
         var battery = new SimulatedBattery();
-        var options = MqttPublisherAdapter.OptionsFor(_options, Site, spec.DeviceId, spec.Username ?? _options.Username, spec.Password ?? _options.Password);
-        var publisher = new MqttPublisherAdapter(options, _loggerFactory?.CreateLogger<MosquittoMqttClient>());
+        var publisher = new DeviceLink(connection);
         var node = new SensorNode(settings, clock, accel, battery, publisher, new SimulatedRandom(seed));
         return new SimulatedDevice
         {
@@ -227,27 +253,27 @@ public sealed class Simulation : IAsyncDisposable
         var started = 0;
         while (true)
         {
-            var connected = _devices.Count(d => d.Publisher.IsConnected);
-            while (started < _devices.Count && started - connected < Wave)
+            var connected = _connections.Count(c => c.IsConnected);
+            while (started < _connections.Count && started - connected < Wave)
             {
-                _devices[started++].Publisher.Connect();
+                _connections[started++].Connect();
             }
 
-            var failed = _devices.Take(started).FirstOrDefault(d => { d.Publisher.Connect(); return d.Publisher.FatalError is not null; });
+            var failed = _connections.Take(started).FirstOrDefault(c => { c.Connect(); return c.FatalError is not null; });
             if (failed is not null)
             {
-                throw new InvalidOperationException($"{failed.DeviceId} cannot connect to {_options.BrokerHost}:{_options.BrokerPort}: {failed.Publisher.FatalError}");
+                throw new InvalidOperationException($"cannot connect to {_options.BrokerHost}:{_options.BrokerPort}: {failed.FatalError}");
             }
 
-            if (connected == _devices.Count)
+            if (connected == _connections.Count)
             {
-                _log.WriteLine($"sim: {connected} devices connected to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
+                _log.WriteLine($"sim: {_devices.Count} devices on {connected} connections to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
                 return;
             }
 
             if (deadline.Elapsed > _options.ConnectTimeout)
             {
-                throw new TimeoutException($"only {connected} of {_devices.Count} devices connected to {_options.BrokerHost}:{_options.BrokerPort} within {_options.ConnectTimeout.TotalSeconds} s");
+                throw new TimeoutException($"only {connected} of {_connections.Count} connections to {_options.BrokerHost}:{_options.BrokerPort} came up within {_options.ConnectTimeout.TotalSeconds} s");
             }
 
             await Task.Delay(20, ct).ConfigureAwait(false);
@@ -337,7 +363,7 @@ public sealed class Simulation : IAsyncDisposable
             }
 
             var waiting = _devices.Any(d => (d.Publisher.IsConnected && (d.Node.PendingBatches > 0 || d.Node.PendingEvents > 0))
-                                            || (d.Publisher.Client?.GetStatistics().OutgoingQueued ?? 0) > 0);
+                                            || (d.Publisher.Connection.Client?.GetStatistics().OutgoingQueued ?? 0) > 0);
             if (!waiting)
             {
                 return;
