@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Edge.Mqtt;
 
 /// <summary>
-/// <see cref="IMqttClient"/> over libmosquitto with one network thread per client (<c>mosquitto_loop_start</c>).
+/// <see cref="IMqttClient"/> over libmosquitto. By default each client has its own network thread
+/// (<c>mosquitto_loop_start</c>); pass a <see cref="MosquittoEventLoop"/> to drive many clients from one thread.
 /// Callbacks are <see cref="UnmanagedCallersOnlyAttribute"/> statics that find this instance through a
 /// <see cref="GCHandle"/> passed to the library as its <c>obj</c> pointer. See README.md for the pitfalls
 /// this class handles.
@@ -42,6 +43,9 @@ public sealed partial class MosquittoMqttClient : IMqttClient
     private int _disposed;
     private int _everConnected;
     private string? _lastTlsError;
+    private readonly MosquittoEventLoop? _eventLoop;
+    private long _nextReconnectTimestamp;
+    private TimeSpan _reconnectDelay;
 
     private long _received;
     private long _droppedChannelFull;
@@ -54,7 +58,14 @@ public sealed partial class MosquittoMqttClient : IMqttClient
     /// <summary>Creates the client. Nothing connects until <see cref="ConnectAsync"/>.</summary>
     /// <exception cref="OptionsValidationException">The options are invalid (all problems are listed).</exception>
     /// <exception cref="MqttNativeLibraryException">libmosquitto is missing or too old.</exception>
-    public MosquittoMqttClient(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="options">Connection options.</param>
+    /// <param name="logger">Logger, or null.</param>
+    /// <param name="timeProvider">Clock for connect retry delays; system clock when null.</param>
+    /// <param name="eventLoop">
+    /// A shared loop thread to drive this client, or null for a network thread of its own. More than about
+    /// 300 clients in one process need a shared loop (libmosquitto's own loop uses select()).
+    /// </param>
+    public MosquittoMqttClient(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger = null, TimeProvider? timeProvider = null, MosquittoEventLoop? eventLoop = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var validation = new MqttClientOptionsValidator().Validate(null, options);
@@ -73,6 +84,8 @@ public sealed partial class MosquittoMqttClient : IMqttClient
             FullMode = BoundedChannelFullMode.Wait, // writes use TryWrite: full means "count and drop", never block forever
         });
         _outgoingSlots = new SemaphoreSlim(options.OutgoingQueueCapacity);
+        _eventLoop = eventLoop;
+        _reconnectDelay = options.ConnectRetryInitialDelay;
 
         MosquittoLibrary.EnsureInitialized();
         _self = GCHandle.Alloc(this, GCHandleType.Normal);
@@ -146,10 +159,27 @@ public sealed partial class MosquittoMqttClient : IMqttClient
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.ConnectRetryMaxDelay.Ticks));
         }
 
-        var loopRc = MosquittoNative.LoopStart(_mosq);
-        if (loopRc != MosquittoNative.ErrSuccess)
+        if (_eventLoop is not null)
         {
-            throw new MqttException($"mosquitto_loop_start failed: {MosquittoNative.ErrorText(loopRc)}") { ReasonCode = loopRc };
+            _eventLoop.Add(this);
+        }
+        else
+        {
+            // libmosquitto's own loop uses select(): a descriptor >= FD_SETSIZE makes it quit at once,
+            // and CONNACK would never be read. Fail clearly instead of hanging.
+            var fd = MosquittoNative.Socket(_mosq);
+            if (fd >= 1024)
+            {
+                throw new MqttException(
+                    $"Socket descriptor {fd} is at or above FD_SETSIZE (1024): libmosquitto's own network thread cannot use it. " +
+                    "Drive this many clients with a shared MosquittoEventLoop.");
+            }
+
+            var loopRc = MosquittoNative.LoopStart(_mosq);
+            if (loopRc != MosquittoNative.ErrSuccess)
+            {
+                throw new MqttException($"mosquitto_loop_start failed: {MosquittoNative.ErrorText(loopRc)}") { ReasonCode = loopRc };
+            }
         }
 
         Volatile.Write(ref _loopStarted, 1);
@@ -191,6 +221,7 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         {
             case MosquittoNative.ErrSuccess:
                 Record(mid, (byte)qos);
+                _eventLoop?.Wake();
                 return new PublishResult(mid, PublishStatus.Accepted);
 
             case MosquittoNative.ErrNoConn when qos != MqttQos.AtMostOnce:
@@ -239,6 +270,7 @@ public sealed partial class MosquittoMqttClient : IMqttClient
             }
 
             // NO_CONN: the next on-connect sends it.
+            _eventLoop?.Wake();
         }
     }
 
@@ -265,7 +297,14 @@ public sealed partial class MosquittoMqttClient : IMqttClient
 
         var canDestroy = true;
         _ = MosquittoNative.Disconnect(_mosq); // sends DISCONNECT when connected (no will) and stops reconnects
-        if (Volatile.Read(ref _loopStarted) == 1)
+        if (_eventLoop is not null)
+        {
+            if (Volatile.Read(ref _loopStarted) == 1)
+            {
+                await _eventLoop.RemoveAsync(this).ConfigureAwait(false);
+            }
+        }
+        else if (Volatile.Read(ref _loopStarted) == 1)
         {
             var stop = Task.Run(() => MosquittoNative.LoopStop(_mosq, false));
             try
@@ -302,6 +341,35 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         return fd >= 0 && MosquittoNative.ShutdownSocket(fd, 2 /* SHUT_RDWR */) == 0;
     }
 
+    /// <summary>The libmosquitto handle, for <see cref="MosquittoEventLoop"/>.</summary>
+    internal nint Handle => _mosq;
+
+    /// <summary>Called by <see cref="MosquittoEventLoop"/> on its thread: reconnects with backoff while the socket is closed.</summary>
+    internal void ReconnectIfDue()
+    {
+        if (Volatile.Read(ref _disposed) == 1 || MosquittoNative.Socket(_mosq) >= 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        if (now < _nextReconnectTimestamp)
+        {
+            return;
+        }
+
+        var rc = MosquittoNative.ReconnectAsync(_mosq);
+        _nextReconnectTimestamp = now + (long)(_reconnectDelay.TotalSeconds * _timeProvider.TimestampFrequency);
+        if (rc != MosquittoNative.ErrSuccess)
+        {
+            var detail = DescribeConnectError(rc);
+            Log.ConnectAttemptFailed(_logger, _clientId, _options.Host, _options.Port, 0, detail, _reconnectDelay);
+            RaiseConnectionChanged(new MqttConnectionEvent(MqttConnectionEventKind.ConnectFailed, rc, detail));
+        }
+
+        _reconnectDelay = TimeSpan.FromTicks(Math.Min(_reconnectDelay.Ticks * 2, _options.ConnectRetryMaxDelay.Ticks));
+    }
+
     private unsafe void Configure()
     {
         _mosq = MosquittoNative.New(_clientId, _options.CleanSession, GCHandle.ToIntPtr(_self));
@@ -315,6 +383,11 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         var maxDelay = (uint)Math.Max(minDelay, Math.Ceiling(_options.ConnectRetryMaxDelay.TotalSeconds));
         Check(MosquittoNative.ReconnectDelaySet(_mosq, minDelay, maxDelay, true), "mosquitto_reconnect_delay_set");
         Check(MosquittoNative.IntOption(_mosq, MosquittoNative.OptTcpNoDelay, 1), "mosquitto_int_option(TCP_NODELAY)");
+        if (_eventLoop is not null)
+        {
+            // Our thread drives the loop: publishes from other threads only queue, the loop writes.
+            Check(MosquittoNative.ThreadedSet(_mosq, true), "mosquitto_threaded_set");
+        }
 
         if (_options.Username is not null)
         {
@@ -599,6 +672,7 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         }
 
         Volatile.Write(ref _lastTlsError, null);
+        _reconnectDelay = _options.ConnectRetryInitialDelay;
         ReleaseLostQos0();
         KeyValuePair<string, MqttQos>[] subscriptions;
         lock (_subscriptionsLock)
@@ -638,6 +712,11 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         }
 
         RaiseConnectionChanged(new MqttConnectionEvent(MqttConnectionEventKind.Disconnected, rc, text));
+        if (_eventLoop is not null)
+        {
+            // The shared loop reconnects after the current backoff delay (libmosquitto's own thread would too).
+            _nextReconnectTimestamp = _timeProvider.GetTimestamp() + (long)(_reconnectDelay.TotalSeconds * _timeProvider.TimestampFrequency);
+        }
     }
 
     private unsafe void HandleMessage(MosquittoNative.Message* message)

@@ -129,6 +129,23 @@ public class DeviceSupervisorTests
     }
 
     [Fact]
+    public async Task Evaluate_NeverHeardDevice_UnknownThenOfflineAfterTimeout()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        gw.Source.IsConnected = false;
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+        gw.Source.IsConnected = true;
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+        Assert.Equal(DeviceConnectivity.Unknown, gw.Supervisor.GetBoard().Single(d => d.DeviceId == "dev2").State);
+
+        gw.Time.Advance(TimeSpan.FromSeconds(61));
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+
+        var offline = Assert.Single(await OpenAsync(gw, IncidentType.DeviceOffline, "res2"));
+        Assert.Contains("not heard from", offline.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_NotWornFlag_RaisesAfterGraceAndClearsWhenWorn()
     {
         await using var gw = await TestGateway.CreateAsync();

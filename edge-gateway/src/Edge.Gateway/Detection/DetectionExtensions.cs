@@ -12,8 +12,8 @@ public static class DetectionExtensions
         builder.Services.AddOptions<DetectionOptions>()
             .Bind(builder.Configuration.GetSection(DetectionOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => Directory.Exists(o.ModelDirectory), "Detection:ModelDirectory does not exist (the committed model is in models/fall-model).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DetectionOptions>, DetectionOptionsValidator>();
         builder.Services.TryAddSingleton<IFallDetectorFactory, ModelArtifactDetectorFactory>();
         builder.Services.AddSingleton<ModelHealth>();
         builder.Services.AddSingleton<DetectionStage>();
@@ -22,4 +22,13 @@ public static class DetectionExtensions
         builder.Services.AddHostedService<ModelLoader>();
         return builder;
     }
+}
+
+internal sealed class DetectionOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<DetectionOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, DetectionOptions options) =>
+        !string.IsNullOrEmpty(options.ModelDirectory) && !Directory.Exists(options.ModelDirectory)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Detection:ModelDirectory '{Path.GetFullPath(options.ModelDirectory)}' does not exist (the committed model is models/fall-model in the repository; relative paths resolve against the working directory).")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
 }

@@ -55,6 +55,7 @@ public sealed partial class DeviceSupervisor(
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _evaluate = new(1, 1);
     private DateTimeOffset _startedAt;
+    private DateTimeOffset _silenceFrom;
     private bool _brokerWasDown;
 
     /// <summary>Raised (on the ingest thread) when something needs evaluating at once (a last will).</summary>
@@ -64,6 +65,7 @@ public sealed partial class DeviceSupervisor(
     public async Task ResumeAsync(CancellationToken ct)
     {
         _startedAt = time.GetUtcNow();
+        _silenceFrom = _startedAt;
         var open = await incidents.ListOpenAsync(ct).ConfigureAwait(false);
         var intervals = await unprotected.OpenIntervalsAsync(ct).ConfigureAwait(false);
         lock (_lock)
@@ -198,11 +200,8 @@ public sealed partial class DeviceSupervisor(
                 if (brokerUp && _brokerWasDown)
                 {
                     // While the broker was down the gateway heard nobody; that is a gateway fault, not N
-                    // offline devices. Restart every device's silence clock from the reconnect.
-                    foreach (var h in _devices.Values)
-                    {
-                        h.LastSeen = h.LastSeen is { } seen && seen > now ? seen : now;
-                    }
+                    // offline devices. Every device's silence is counted from the reconnect.
+                    _silenceFrom = now;
                 }
 
                 _brokerWasDown = !brokerUp;
@@ -232,7 +231,7 @@ public sealed partial class DeviceSupervisor(
         if (state == DeviceConnectivity.Offline && !h.OfflineOpen)
         {
             h.OfflineOpen = true;
-            var why = h.WillReceived ? "connection lost (last will)" : $"no message for {(now - (h.LastSeen ?? _startedAt)).TotalSeconds:F0} s ({(h.Mode == DeviceMode.Triggered ? "triggered" : "streaming")} mode)";
+            var why = h.WillReceived ? "connection lost (last will)" : h.LastSeen is null ? $"not heard from since the gateway started {(now - _startedAt).TotalSeconds:F0} s ago" : $"no message for {(now - h.LastSeen.Value).TotalSeconds:F0} s ({(h.Mode == DeviceMode.Triggered ? "triggered" : "streaming")} mode)";
             Log.Offline(logger, a.DeviceId, a.ResidentName, why);
             actions.Add(() => Raise(a, IncidentType.DeviceOffline, h.LastSeen ?? now, $"Device {a.DeviceId} offline: {why}.", () => h.OfflineOpen = false, ct));
         }
@@ -305,7 +304,8 @@ public sealed partial class DeviceSupervisor(
     {
         var docked = h.Status is { ExternalPower: true } || (h.Status is { Online: false } && h.LastOnlineExternalPower);
         var timeout = h.Mode == DeviceMode.Triggered ? _o.TriggeredOfflineAfter : _o.StreamingOfflineAfter;
-        var silent = brokerUp && now - (h.LastSeen ?? _startedAt) > timeout;
+        var heard = h.LastSeen is { } seen && seen > _silenceFrom ? seen : _silenceFrom;
+        var silent = brokerUp && now - heard > timeout;
         if (h.WillReceived || silent)
         {
             return docked ? DeviceConnectivity.Docked : DeviceConnectivity.Offline;

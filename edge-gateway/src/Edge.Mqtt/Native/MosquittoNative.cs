@@ -95,6 +95,25 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_loop_stop")]
     public static partial int LoopStop(nint mosq, [MarshalAs(UnmanagedType.U1)] bool force);
 
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_threaded_set")]
+    public static partial int ThreadedSet(nint mosq, [MarshalAs(UnmanagedType.U1)] bool threaded);
+
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_reconnect_async")]
+    public static partial int ReconnectAsync(nint mosq);
+
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_loop_read")]
+    public static partial int LoopRead(nint mosq, int maxPackets);
+
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_loop_write")]
+    public static partial int LoopWrite(nint mosq, int maxPackets);
+
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_loop_misc")]
+    public static partial int LoopMisc(nint mosq);
+
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_want_write")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool WantWrite(nint mosq);
+
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_socket")]
     public static partial int Socket(nint mosq);
 
@@ -125,6 +144,35 @@ internal static unsafe partial class MosquittoNative
     /// <summary>libc <c>shutdown(2)</c>: used only by the test seam that cuts the network without DISCONNECT.</summary>
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static partial int ShutdownSocket(int fd, int how);
+
+    /// <summary>libc <c>struct pollfd</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short REvents;
+    }
+
+    public const short PollIn = 0x001;
+    public const short PollOut = 0x004;
+    public const short PollErr = 0x008;
+    public const short PollHup = 0x010;
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
 
     /// <summary>Text for a libmosquitto error code.</summary>
     public static string ErrorText(int code) => Marshal.PtrToStringUTF8(StrError(code)) ?? $"error {code}";

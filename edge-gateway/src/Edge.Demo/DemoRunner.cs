@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Edge.Firmware.Core;
+using Edge.Gateway;
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Registry;
+using Edge.Mqtt.Broker;
+using Edge.Protocol;
+using Edge.Provisioning;
+using Edge.Simulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Demo;
+
+/// <summary>What the demo was asked to do.</summary>
+/// <param name="Duration">How long the residents' day runs.</param>
+/// <param name="DataDir">A SisFall folder, or null for synthetic motion.</param>
+/// <param name="RepoRoot">The checkout (for the committed model).</param>
+/// <param name="WorkDir">Where the demo writes its site, database and logs.</param>
+internal sealed record DemoSettings(TimeSpan Duration, string? DataDir, string RepoRoot, string WorkDir);
+
+/// <summary>
+/// Runs the end-to-end demo: provision a site, start a private TLS broker, the real gateway with the
+/// committed model, and the simulator playing the demo residents; show every incident as it happens;
+/// stop everything on time or on Ctrl-C and say whether what happened is what the story expected.
+/// </summary>
+internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
+{
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        var residents = DemoSite.Residents;
+        PrepareWorkDir();
+        var siteDir = Path.Combine(settings.WorkDir, "site");
+        var port = MosquittoProcess.FreePort();
+
+        console.Line($"edge demo: site '{DemoSite.SiteId}', {residents.Count} residents on 2 units, {settings.Duration.TotalSeconds:F0} s");
+        console.Line(settings.DataDir is null
+            ? "motion source: synthetic (no SisFall folder found; pass --data DIR to replay real recordings)"
+            : $"motion source: SisFall recordings in {settings.DataDir} (real falls and daily activities)");
+
+        // 1. Provision the site as a technician would: CA, TLS broker, per-device credentials.
+        var provisioner = new SiteProvisioner(siteDir, TimeProvider.System);
+        provisioner.InitSite(new InitSiteRequest
+        {
+            SiteId = DemoSite.SiteId,
+            GatewayHosts = ["127.0.0.1"],
+            AdminUsername = "admin",
+            AdminPassword = RandomSecret(),
+            WifiSsid = "demo-sensors",
+            WifiPassword = RandomSecret(),
+            ListenAddress = "127.0.0.1",
+            ListenPort = port,
+            ExpectedDevices = residents.Count,
+        });
+        var issued = provisioner.AddDevices(
+            [.. residents.Select(r => new NewDevice(r.DeviceId, r.Name, r.Room, r.Unit, DeviceMode.Streaming))]);
+        console.Line($"provisioned: private CA, broker certificate, {issued.Count} device credentials ({siteDir})");
+
+        // 2. The site's broker, from the provisioned configuration: TLS only, no anonymous access.
+        await using var broker = await MosquittoProcess.StartAsync(provisioner.Layout.BrokerConfig, "127.0.0.1", port).ConfigureAwait(false);
+        console.Line($"broker: mosquitto on 127.0.0.1:{port} (TLS, password file, ACL)");
+
+        // 3. The gateway, with the committed model and the demo residents in its registry.
+        var registryFile = WriteRegistry(residents);
+        var modelDir = Path.Combine(settings.RepoRoot, "models", "fall-model");
+        var gatewayLog = Path.Combine(settings.WorkDir, "gateway.log");
+        using var host = GatewayHost.CreateBuilder(
+            [
+                "--config", provisioner.Layout.GatewaySettings,
+                $"--Ingest:SiteId={DemoSite.SiteId}",
+                $"--Storage:DatabasePath={Path.Combine(settings.WorkDir, "gateway.db")}",
+                $"--Registry:SeedFile={registryFile}",
+                $"--Detection:ModelDirectory={modelDir}",
+                "--Diagnostics:HttpPort=0",
+            ],
+            b =>
+            {
+                b.Logging.ClearProviders();
+                b.Logging.AddProvider(new FileLoggerProvider(gatewayLog));
+            }).Build();
+        await host.StartAsync(stop).ConfigureAwait(false);
+        console.Line($"gateway: running with model {modelDir} (log {gatewayLog})");
+
+        // 4. The residents' wearables: the real firmware core, over the network with their own credentials.
+        var scenario = BuildScenario(residents, issued);
+        var simOptions = new SimulationOptions
+        {
+            BrokerHost = "127.0.0.1",
+            BrokerPort = port,
+            Site = DemoSite.SiteId,
+            DataDir = settings.DataDir,
+            Speed = 1,
+            DurationSeconds = settings.Duration.TotalSeconds,
+            TlsCaFile = provisioner.Layout.DeviceCaCertificate,
+        };
+        var recordings = settings.DataDir is null ? null : new RecordingLibrary(settings.DataDir);
+        CheckRecordings(scenario, recordings);
+        await using var simLog = new ScenarioLogWriter(console, Path.Combine(settings.WorkDir, "simulator.log"));
+        await using var simulation = new Simulation(simOptions, scenario, recordings, simLog);
+        console.Line("simulator: wearables connecting; incidents appear below as the gateway raises them");
+        console.Rule();
+
+        var incidents = host.Services.GetRequiredService<IIncidentService>();
+        var seen = new List<Incident>();
+        using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var watching = WatchAsync(incidents, seen, watchStop.Token);
+        var interrupted = false;
+        try
+        {
+            await simulation.RunAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+
+        // Give the gateway a moment to finish what the last batches started (post-impact wait).
+        if (!interrupted)
+        {
+            await WaitQuietly(TimeSpan.FromSeconds(3), stop).ConfigureAwait(false);
+        }
+
+        await watchStop.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
+        console.Rule();
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await broker.StopAsync().ConfigureAwait(false);
+        return Summarise(residents, seen, interrupted);
+    }
+
+    private async Task WatchAsync(IIncidentService incidents, List<Incident> seen, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            await foreach (var change in incidents.WatchAsync(ct).ConfigureAwait(false))
+            {
+                var i = change.Incident;
+                lock (seen)
+                {
+                    seen.RemoveAll(s => s.Id == i.Id);
+                    seen.Add(i);
+                }
+
+                console.Incident(started, change);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The demo is ending.
+        }
+    }
+
+    private int Summarise(IReadOnlyList<DemoResident> residents, List<Incident> seen, bool interrupted)
+    {
+        console.Line(interrupted ? "stopped early (Ctrl-C): the story was not played to the end" : "the residents' day is over");
+        var failures = 0;
+        foreach (var r in residents)
+        {
+            var raised = seen.Where(i => i.DeviceId == r.DeviceId || i.ResidentName == r.Name).Select(i => i.Type).Distinct().ToList();
+            var expected = r.Expected is { } e ? DemoConsole.TypeName(e) : "nothing";
+            var got = raised.Count == 0 ? "nothing" : string.Join(", ", raised.Select(DemoConsole.TypeName));
+            var ok = r.Expected is { } x ? raised.Contains(x) && raised.Count == 1 : raised.Count == 0;
+            if (!ok)
+            {
+                failures++;
+            }
+
+            console.Line($"  {(ok ? "as expected" : "DIFFERENT  ")}  {r.Name,-12} room {r.Room}: expected {expected}, raised {got}");
+        }
+
+        console.Line(failures == 0
+            ? "every resident's story raised exactly the incident it should"
+            : $"{failures} resident(s) did not get the expected outcome (the detector is a model, not a script: see models/fall-model/MODEL-CARD.md)");
+        console.Line($"everything is stopped; the site, database and logs are in {settings.WorkDir}");
+        return interrupted || failures == 0 ? 0 : 3;
+    }
+
+    private void PrepareWorkDir()
+    {
+        if (Directory.Exists(settings.WorkDir))
+        {
+            Directory.Delete(settings.WorkDir, recursive: true);
+        }
+
+        Directory.CreateDirectory(settings.WorkDir);
+    }
+
+    private string WriteRegistry(IReadOnlyList<DemoResident> residents)
+    {
+        var site = new SiteFile
+        {
+            Site = new SiteFile.SiteEntry { Id = DemoSite.SiteId, Name = "Demo care home" },
+            Units = [.. residents.Select(r => r.Unit).Distinct().Select(u => new SiteFile.UnitEntry { Id = u, Name = u + " unit" })],
+            Rooms = [.. residents.Select(r => new SiteFile.RoomEntry { Id = r.Room, Unit = r.Unit, Name = "Room " + r.Room })],
+            Residents = [.. residents.Select(r => new SiteFile.ResidentEntry { Id = "res-" + r.Room, Name = r.Name, Room = r.Room })],
+            Devices = [.. residents.Select(r => new SiteFile.DeviceEntry { Id = r.DeviceId, Resident = "res-" + r.Room })],
+        };
+        var path = Path.Combine(settings.WorkDir, "registry.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(site, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
+    private Scenario BuildScenario(IReadOnlyList<DemoResident> residents, IReadOnlyList<IssuedDevice> issued)
+    {
+        var scenario = new Scenario { Site = DemoSite.SiteId, SampleRateHz = 50, Mode = "streaming", Seed = 7 };
+        foreach (var r in residents)
+        {
+            // The device's own provisioning file, read by the firmware core's parser, as on the wearable.
+            var config = issued.Single(d => d.DeviceId == r.DeviceId).ConfigPath;
+            var parsed = ProvisioningParser.Parse(File.ReadAllText(config));
+            if (!parsed.IsOk)
+            {
+                throw new InvalidOperationException($"{config}: the firmware refuses its provisioning file: {parsed.Errors[0].Message}");
+            }
+
+            scenario.Devices.Add(new ScenarioDevice
+            {
+                DeviceId = r.DeviceId,
+                Resident = r.Name,
+                Username = parsed.Settings.MqttUsername,
+                Password = parsed.Settings.MqttPassword,
+                Motion = r.Motion,
+                Timeline = [.. settings.DataDir is null ? r.SyntheticSteps : r.Steps],
+            });
+        }
+
+        var errors = scenario.Validate();
+        return errors.Count == 0 ? scenario : throw new InvalidOperationException("demo scenario: " + string.Join("; ", errors));
+    }
+
+    // Every recording the story needs must be in the folder before anything starts.
+    private static void CheckRecordings(Scenario scenario, RecordingLibrary? recordings)
+    {
+        if (recordings is null)
+        {
+            return;
+        }
+
+        var missing = new List<string>();
+        foreach (var step in scenario.Devices.SelectMany(d => d.Timeline).Where(s => s.Recording is not null))
+        {
+            try
+            {
+                recordings.Resolve(step.Recording!, step.Subject, step.Trial);
+            }
+            catch (ScenarioException e)
+            {
+                missing.Add(e.Message);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"the SisFall folder {recordings.Directory} lacks recordings the demo plays ({string.Join("; ", missing)}). Point --data at a complete SisFall folder, or leave --data out to use synthetic motion.");
+        }
+    }
+
+    private static async Task WaitQuietly(TimeSpan delay, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C during the wind-down: stop at once.
+        }
+    }
+
+    private static string RandomSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLower(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Edge.Cloud.Contracts;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Uplink.Outbox;
+
+/// <summary>
+/// Puts events into the outbox inside the caller's transaction, the one that records the incident
+/// transition, notification attempt or health summary. The event and the record therefore commit
+/// together or not at all: a crash never leaves an incident recorded but unqueued.
+/// </summary>
+public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, bool> _schemaReady = new(StringComparer.Ordinal);
+
+    /// <summary>The gateway id stamped on events (from <see cref="UplinkOptions.GatewayId"/>).</summary>
+    public string GatewayId => options.Value.GatewayId;
+
+    /// <summary>The site id stamped on events.</summary>
+    public string SiteId => options.Value.SiteId;
+
+    /// <summary>
+    /// A new idempotency key: the gateway id and a time-ordered GUID. A GUID rather than the outbox
+    /// row id, so a gateway re-installed with an empty database can never reuse a key the cloud has
+    /// already seen (which the cloud would answer "duplicate" and drop).
+    /// </summary>
+    public string NewIdempotencyKey() => $"{GatewayId}:{Guid.CreateVersion7(time.GetUtcNow()):N}";
+
+    /// <summary>
+    /// The next position of an event within an incident (1, 2, 3 ...), counted in the same transaction.
+    /// </summary>
+    public long NextSequence(SqliteTransaction transaction, string incidentId)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        EnsureSchema(transaction);
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO uplink_incident_sequences (incident_id, last) VALUES ($id, 1)
+            ON CONFLICT (incident_id) DO UPDATE SET last = last + 1
+            RETURNING last
+            """;
+        command.Parameters.AddWithValue("$id", incidentId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="e"/> in the caller's transaction. Incident transitions and notification
+    /// attempts never expire; health events expire after <paramref name="timeToLive"/> (default
+    /// <see cref="UplinkOptions.HealthTimeToLive"/>), and expired ones are counted, not sent.
+    /// </summary>
+    public void Enqueue(SqliteTransaction transaction, UplinkEvent e, TimeSpan? timeToLive = null)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(e);
+        if (!UplinkEventTypes.All.Contains(e.Type))
+        {
+            throw new ArgumentException($"Unknown uplink event type '{e.Type}'.", nameof(e));
+        }
+
+        var alert = UplinkEventTypes.IsAlertPath(e.Type);
+        if (alert && timeToLive is not null)
+        {
+            throw new ArgumentException("Incident events and notification attempts never expire; they take no time-to-live.", nameof(timeToLive));
+        }
+
+        if (e.GatewayId != GatewayId || e.SiteId != SiteId)
+        {
+            throw new ArgumentException($"The event names gateway '{e.GatewayId}' / site '{e.SiteId}', but this gateway is '{GatewayId}' of site '{SiteId}'.", nameof(e));
+        }
+
+        EnsureSchema(transaction);
+        var now = time.GetUtcNow();
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO uplink_outbox (priority, idempotency_key, type, incident_id, created_at, expires_at, event)
+            VALUES ($priority, $key, $type, $incident, $created, $expires, $event)
+            """;
+        command.Parameters.AddWithValue("$priority", alert ? 0 : 1);
+        command.Parameters.AddWithValue("$key", e.IdempotencyKey);
+        command.Parameters.AddWithValue("$type", e.Type);
+        command.Parameters.AddWithValue("$incident", (object?)e.IncidentId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$created", OutboxSchema.Time(now));
+        command.Parameters.AddWithValue("$expires", alert ? DBNull.Value : OutboxSchema.Time(now + (timeToLive ?? options.Value.HealthTimeToLive)));
+        command.Parameters.AddWithValue("$event", JsonSerializer.Serialize(e, UplinkJsonContext.Default.UplinkEvent));
+        command.ExecuteNonQuery();
+    }
+
+    private void EnsureSchema(SqliteTransaction transaction)
+    {
+        var connection = transaction.Connection!;
+        if (!_schemaReady.ContainsKey(connection.DataSource))
+        {
+            OutboxSchema.Ensure(connection, transaction);
+            _schemaReady[connection.DataSource] = true;
+        }
+    }
+}
+
+/// <summary>Builds contract events stamped with this gateway, a fresh idempotency key and (for incidents) the next sequence.</summary>
+public static class OutboxWriterEvents
+{
+    /// <summary>An incident transition (incident.raised / accepted / resolved / updated), sequenced within the transaction.</summary>
+    public static UplinkEvent Incident(this OutboxWriter writer, SqliteTransaction transaction, string type, string incidentId, DateTimeOffset occurredAt, IncidentPayload payload) => new()
+    {
+        IdempotencyKey = writer.NewIdempotencyKey(),
+        GatewayId = writer.GatewayId,
+        SiteId = writer.SiteId,
+        Type = type,
+        OccurredAt = occurredAt,
+        IncidentId = incidentId,
+        Sequence = writer.NextSequence(transaction, incidentId),
+        Incident = payload,
+    };
+
+    /// <summary>A notification attempt for an incident.</summary>
+    public static UplinkEvent Notification(this OutboxWriter writer, string incidentId, DateTimeOffset occurredAt, NotificationAttemptPayload payload) => new()
+    {
+        IdempotencyKey = writer.NewIdempotencyKey(),
+        GatewayId = writer.GatewayId,
+        SiteId = writer.SiteId,
+        Type = UplinkEventTypes.NotificationAttempt,
+        OccurredAt = occurredAt,
+        IncidentId = incidentId,
+        Notification = payload,
+    };
+
+    /// <summary>A health summary for a period.</summary>
+    public static UplinkEvent Health(this OutboxWriter writer, HealthSummaryPayload payload) => new()
+    {
+        IdempotencyKey = writer.NewIdempotencyKey(),
+        GatewayId = writer.GatewayId,
+        SiteId = writer.SiteId,
+        Type = UplinkEventTypes.HealthSummary,
+        OccurredAt = payload.PeriodEnd,
+        Health = payload,
+    };
+
+    /// <summary>A device state change.</summary>
+    public static UplinkEvent Device(this OutboxWriter writer, DateTimeOffset occurredAt, DeviceHealthPayload payload) => new()
+    {
+        IdempotencyKey = writer.NewIdempotencyKey(),
+        GatewayId = writer.GatewayId,
+        SiteId = writer.SiteId,
+        Type = UplinkEventTypes.DeviceHealth,
+        OccurredAt = occurredAt,
+        Device = payload,
+    };
+}
