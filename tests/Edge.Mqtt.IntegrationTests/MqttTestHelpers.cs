@@ -18,9 +18,9 @@ internal static class MqttTestHelpers
         ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<MosquittoMqttClient> ConnectedAsync(MqttClientOptions options)
+    public static async Task<MosquittoMqttClient> ConnectedAsync(MqttClientOptions options, MosquittoEventLoop? loop = null)
     {
-        var client = new MosquittoMqttClient(options);
+        var client = new MosquittoMqttClient(options, eventLoop: loop);
         try
         {
             using var cts = new CancellationTokenSource(WaitLimit);

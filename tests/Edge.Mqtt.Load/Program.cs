@@ -6,8 +6,16 @@ using Edge.TestKit;
 
 // Publish -> private Mosquitto -> receive throughput, 600-byte payloads, one publisher and one subscriber
 // (two libmosquitto connections in this process). Usage: dotnet run -c Release --project tests/Edge.Mqtt.Load [count]
-var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+// Or: ... clients N [loops] — N connections driven by `loops` shared MosquittoEventLoop threads (0 = a
+// libmosquitto thread per client), each publishing one QoS 1 message.
 Console.WriteLine($"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, libmosquitto {Edge.Mqtt.Native.MosquittoLibrary.EnsureInitialized()}");
+if (args is ["clients", var n, ..])
+{
+    await ManyClientsAsync(int.Parse(n, CultureInfo.InvariantCulture), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 foreach (var qos in new[] { MqttQos.AtMostOnce, MqttQos.AtLeastOnce, MqttQos.AtMostOnce, MqttQos.AtLeastOnce })
 {
     await RunAsync(qos, count);
@@ -80,4 +88,57 @@ static async Task RunAsync(MqttQos qos, int count)
         $"QoS {(int)qos}: {count} sent in {published.TotalSeconds:F2} s ({count / published.TotalSeconds:F0}/s), " +
         $"{received} received in {elapsed.TotalSeconds:F2} s => {received / elapsed.TotalSeconds:F0} msg/s end to end; " +
         $"channel drops {stats.MessagesDroppedChannelFull}; broker dropped: {broker.LogContains("Outgoing messages are being dropped")}");
+}
+
+static async Task ManyClientsAsync(int clients, int loopCount)
+{
+    var loops = Enumerable.Range(0, loopCount).Select(i => new MosquittoEventLoop($"loop-{i}")).ToArray();
+    var brokerOptions = new MosquittoBrokerOptions();
+    brokerOptions.ExtraConfig.Add($"max_queued_messages {clients * 2}"); // the observer gets one message per client at once
+    await using var broker = await MosquittoBroker.StartAsync(brokerOptions);
+    await using var observer = new MosquittoMqttClient(new MqttClientOptions { Port = broker.Port, IncomingChannelCapacity = clients + 16 });
+    observer.Subscribe("many/#", MqttQos.AtLeastOnce);
+    await observer.ConnectAsync(CancellationToken.None);
+    await observer.PublishAsync("many/ready", new byte[] { 1 }, MqttQos.AtLeastOnce, false, CancellationToken.None);
+    _ = await observer.Messages.ReadAsync();
+
+    var sw = Stopwatch.StartNew();
+    var all = new MosquittoMqttClient[clients];
+    for (var i = 0; i < clients; i++)
+    {
+        all[i] = new MosquittoMqttClient(
+            new MqttClientOptions { Port = broker.Port, ClientId = $"sensor-{i:D4}", CleanSession = false },
+            eventLoop: loopCount == 0 ? null : loops[i % loopCount]);
+    }
+
+    await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => await c.ConnectAsync(ct));
+    var connected = sw.Elapsed;
+    using var self = Process.GetCurrentProcess();
+    self.Refresh();
+    Console.WriteLine($"{clients} clients on {(loopCount == 0 ? "own threads" : $"{loopCount} shared loop(s)")} connected in {connected.TotalSeconds:F2} s; threads {self.Threads.Count}, RSS {self.WorkingSet64 / (1 << 20)} MiB");
+
+    sw.Restart();
+    for (var i = 0; i < clients; i++)
+    {
+        await all[i].PublishAsync($"many/{i}", new byte[600], MqttQos.AtLeastOnce, false, CancellationToken.None);
+    }
+
+    for (var i = 0; i < clients; i++)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        _ = await observer.Messages.ReadAsync(cts.Token);
+    }
+
+    Console.WriteLine($"one message from each of {clients} clients received in {sw.Elapsed.TotalSeconds:F2} s");
+    sw.Restart();
+    foreach (var c in all)
+    {
+        await c.DisposeAsync();
+    }
+
+    Console.WriteLine($"{clients} clients disposed in {sw.Elapsed.TotalSeconds:F2} s");
+    foreach (var loop in loops)
+    {
+        loop.Dispose();
+    }
 }
