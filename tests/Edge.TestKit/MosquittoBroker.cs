@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Edge.Mqtt.Broker;
 
 namespace Edge.TestKit;
 
@@ -33,18 +31,11 @@ public sealed class MosquittoBrokerOptions
 public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
 {
     /// <summary>Where Debian installs the broker.</summary>
-    public const string BrokerPath = "/usr/sbin/mosquitto";
+    public const string BrokerPath = MosquittoProcess.BrokerPath;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly Lock _logLock = new();
-    private readonly List<string> _log = [];
-    private readonly List<(string Fragment, TaskCompletionSource<string> Signal)> _waiters = [];
     private readonly TempDirectory _dir;
     private readonly MosquittoBrokerOptions _options;
-    private Process? _process;
-    private TaskCompletionSource<bool>? _running;
+    private readonly MosquittoProcess _process;
 
     private MosquittoBroker(MosquittoBrokerOptions options)
     {
@@ -56,10 +47,11 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
 
         _options = options;
         _dir = new TempDirectory("edge-mosquitto");
-        Port = FreePort();
+        Port = MosquittoProcess.FreePort();
         ConfigPath = _dir.File("mosquitto.conf");
         DataDirectory = Directory.CreateDirectory(_dir.File("data")).FullName;
         File.WriteAllText(ConfigPath, BuildConfig());
+        _process = new MosquittoProcess(ConfigPath, Host, Port);
     }
 
     /// <summary>Always 127.0.0.1.</summary>
@@ -78,19 +70,10 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
     public string WorkDirectory => _dir.Path;
 
     /// <summary>True while the broker process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process.IsRunning;
 
     /// <summary>A snapshot of every log line so far (all runs).</summary>
-    public IReadOnlyList<string> LogLines
-    {
-        get
-        {
-            lock (_logLock)
-            {
-                return [.. _log];
-            }
-        }
-    }
+    public IReadOnlyList<string> LogLines => _process.LogLines;
 
     /// <summary>Starts a broker and waits until it accepts TCP connections.</summary>
     public static async Task<MosquittoBroker> StartAsync(MosquittoBrokerOptions? options = null)
@@ -118,116 +101,24 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
     public bool LogContains(string fragment) => LogLines.Any(l => l.Contains(fragment, StringComparison.Ordinal));
 
     /// <summary>Waits for a log line containing <paramref name="fragment"/> (already logged lines count).</summary>
-    public Task<string> WaitForLogAsync(string fragment, TimeSpan timeout)
-    {
-        var signal = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_logLock)
-        {
-            var existing = _log.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
-            if (existing is not null)
-            {
-                return Task.FromResult(existing);
-            }
-
-            _waiters.Add((fragment, signal));
-        }
-
-        return WaitOrExplain(signal.Task, timeout, $"log line containing \"{fragment}\"");
-    }
+    public Task<string> WaitForLogAsync(string fragment, TimeSpan timeout) => _process.WaitForLogAsync(fragment, timeout);
 
     /// <summary>Starts the broker process (again) on the same port and waits until it accepts connections.</summary>
-    public async Task StartAsync()
-    {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("The broker is already running.");
-        }
-
-        var running = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _running = running;
-        var psi = new ProcessStartInfo(BrokerPath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(ConfigPath);
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.Exited += (_, _) => running.TrySetResult(false);
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        _process = process;
-
-        // "running" is logged after the listeners are open; an early exit fails at once with the log.
-        var ok = await WaitOrExplain(running.Task, StartTimeout, "the broker to report \"running\"").ConfigureAwait(false);
-        if (!ok)
-        {
-            await process.WaitForExitAsync().ConfigureAwait(false);
-            throw new InvalidOperationException(
-                $"mosquitto exited with code {process.ExitCode} during start-up. Log:{Environment.NewLine}{string.Join(Environment.NewLine, LogLines)}");
-        }
-
-        using var client = new TcpClient();
-        using var cts = new CancellationTokenSource(StartTimeout);
-        await client.ConnectAsync(IPAddress.Loopback, Port, cts.Token).ConfigureAwait(false);
-    }
+    public Task StartAsync() => _process.StartAsync();
 
     /// <summary>Stops the broker with SIGTERM (it saves its persistence file) and waits for it to exit.</summary>
-    public async Task StopAsync()
-    {
-        var process = _process;
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        using var cts = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new InvalidOperationException($"mosquitto did not stop within {StopTimeout} after SIGTERM; killed it.");
-        }
-
-        process.Dispose();
-        _process = null;
-    }
+    public Task StopAsync() => _process.StopAsync();
 
     /// <summary>Stops and starts the broker on the same port, keeping its persistence.</summary>
-    public async Task RestartAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        await StartAsync().ConfigureAwait(false);
-    }
+    public Task RestartAsync() => _process.RestartAsync();
 
     /// <summary>Kills the broker (SIGKILL: no persistence save), without waiting for a clean stop.</summary>
-    public void Kill()
-    {
-        if (_process is { HasExited: false } p)
-        {
-            p.Kill();
-            p.WaitForExit();
-        }
-    }
+    public void Kill() => _process.Kill();
 
     /// <inheritdoc />
     public void Dispose()
     {
-        Kill();
-        _process?.Dispose();
-        _process = null;
+        _process.Dispose();
         _dir.Dispose();
     }
 
@@ -236,27 +127,6 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static async Task<T> WaitOrExplain<T>(Task<T> task, TimeSpan timeout, string what)
-    {
-        try
-        {
-            return await task.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"Timed out after {timeout} waiting for {what}.");
-        }
     }
 
     private string BuildConfig()
@@ -282,34 +152,5 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
         }
 
         return sb.ToString();
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        List<TaskCompletionSource<string>>? hit = null;
-        lock (_logLock)
-        {
-            _log.Add(line);
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (line.Contains(_waiters[i].Fragment, StringComparison.Ordinal))
-                {
-                    (hit ??= []).Add(_waiters[i].Signal);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-
-        if (line.Contains(" running", StringComparison.Ordinal) && line.Contains("mosquitto version", StringComparison.Ordinal))
-        {
-            _running?.TrySetResult(true);
-        }
-
-        hit?.ForEach(s => s.TrySetResult(line));
     }
 }
