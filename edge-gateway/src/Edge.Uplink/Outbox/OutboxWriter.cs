@@ -14,6 +14,7 @@ namespace Edge.Uplink.Outbox;
 public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, bool> _schemaReady = new(StringComparer.Ordinal);
+    private readonly WeakReference<SqliteTransaction> _createdIn = new(null!);
 
     /// <summary>The gateway id stamped on events (from <see cref="UplinkOptions.GatewayId"/>).</summary>
     public string GatewayId => options.Value.GatewayId;
@@ -92,61 +93,28 @@ public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider t
     private void EnsureSchema(SqliteTransaction transaction)
     {
         var connection = transaction.Connection!;
-        if (!_schemaReady.ContainsKey(connection.DataSource))
+        if (_schemaReady.ContainsKey(connection.DataSource))
         {
-            OutboxSchema.Ensure(connection, transaction);
-            _schemaReady[connection.DataSource] = true;
+            return;
         }
+
+        using var check = connection.CreateCommand();
+        check.Transaction = transaction;
+        check.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('uplink_outbox', 'uplink_incident_sequences')";
+        if ((long)check.ExecuteScalar()! == 2)
+        {
+            if (_createdIn.TryGetTarget(out var creator) && ReferenceEquals(creator, transaction))
+            {
+                return; // created by this very transaction, which may still roll back
+            }
+
+            _schemaReady[connection.DataSource] = true; // committed by someone before: safe to remember
+            return;
+        }
+
+        // Created inside the caller's transaction: if it rolls back, so does the schema, and the next
+        // call creates it again (so it is not remembered here).
+        OutboxSchema.Ensure(connection, transaction);
+        _createdIn.SetTarget(transaction);
     }
-}
-
-/// <summary>Builds contract events stamped with this gateway, a fresh idempotency key and (for incidents) the next sequence.</summary>
-public static class OutboxWriterEvents
-{
-    /// <summary>An incident transition (incident.raised / accepted / resolved / updated), sequenced within the transaction.</summary>
-    public static UplinkEvent Incident(this OutboxWriter writer, SqliteTransaction transaction, string type, string incidentId, DateTimeOffset occurredAt, IncidentPayload payload) => new()
-    {
-        IdempotencyKey = writer.NewIdempotencyKey(),
-        GatewayId = writer.GatewayId,
-        SiteId = writer.SiteId,
-        Type = type,
-        OccurredAt = occurredAt,
-        IncidentId = incidentId,
-        Sequence = writer.NextSequence(transaction, incidentId),
-        Incident = payload,
-    };
-
-    /// <summary>A notification attempt for an incident.</summary>
-    public static UplinkEvent Notification(this OutboxWriter writer, string incidentId, DateTimeOffset occurredAt, NotificationAttemptPayload payload) => new()
-    {
-        IdempotencyKey = writer.NewIdempotencyKey(),
-        GatewayId = writer.GatewayId,
-        SiteId = writer.SiteId,
-        Type = UplinkEventTypes.NotificationAttempt,
-        OccurredAt = occurredAt,
-        IncidentId = incidentId,
-        Notification = payload,
-    };
-
-    /// <summary>A health summary for a period.</summary>
-    public static UplinkEvent Health(this OutboxWriter writer, HealthSummaryPayload payload) => new()
-    {
-        IdempotencyKey = writer.NewIdempotencyKey(),
-        GatewayId = writer.GatewayId,
-        SiteId = writer.SiteId,
-        Type = UplinkEventTypes.HealthSummary,
-        OccurredAt = payload.PeriodEnd,
-        Health = payload,
-    };
-
-    /// <summary>A device state change.</summary>
-    public static UplinkEvent Device(this OutboxWriter writer, DateTimeOffset occurredAt, DeviceHealthPayload payload) => new()
-    {
-        IdempotencyKey = writer.NewIdempotencyKey(),
-        GatewayId = writer.GatewayId,
-        SiteId = writer.SiteId,
-        Type = UplinkEventTypes.DeviceHealth,
-        OccurredAt = occurredAt,
-        Device = payload,
-    };
 }
