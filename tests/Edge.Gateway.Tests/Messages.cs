@@ -65,7 +65,7 @@ internal static class Messages
     {
         if (!online)
         {
-            return WireEncoder.ToBytes(DeviceStatus.LastWill(device, "1.0.0"));
+            return LastWill.Payload(device); // what the broker publishes when the device vanishes
         }
 
         byte flags = DeviceStatus.FlagOnline;

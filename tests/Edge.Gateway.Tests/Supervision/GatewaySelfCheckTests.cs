@@ -46,6 +46,24 @@ public class GatewaySelfCheckTests
     }
 
     [Fact]
+    public async Task Run_BrokerDropCounterRises_FailsOnceForThoseDrops()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+
+        Assert.Equal(Edge.Gateway.Ingest.OfferOutcome.BrokerStatus, gw.Pipeline.Offer(new Edge.Gateway.Ingest.SensorMessage("$SYS/broker/publish/messages/dropped", "12"u8.ToArray())));
+        Assert.Empty(check.Run()); // drops from before the gateway was watching
+        gw.Pipeline.Offer(new Edge.Gateway.Ingest.SensorMessage("$SYS/broker/publish/messages/dropped", "40"u8.ToArray()));
+
+        var failure = Assert.Single(check.Run());
+        Assert.Equal("broker-drops", failure.Check);
+        Assert.Contains("28", failure.Problem, StringComparison.Ordinal);
+        Assert.Empty(check.Run());
+        Assert.Equal(0, gw.Pipeline.Handled);
+    }
+
+    [Fact]
     public async Task CheckSelf_NewFailure_RaisesOneGatewayFault()
     {
         await using var gw = await TestGateway.CreateAsync();

@@ -4,7 +4,7 @@ namespace Edge.Gateway.Diagnostics;
 /// Every log event id the gateway writes, in one place. Operators alert on these numbers, so an id
 /// keeps its meaning forever: never renumber, never reuse; add new ones at the end of a block.
 /// Blocks follow the pipeline: 1xxx ingest, 2xxx detection, 3xxx incidents, 4xxx supervision,
-/// 5xxx registry, 6xxx storage, 7xxx diagnostics/host.
+/// 5xxx registry, 6xxx storage, 7xxx diagnostics/host, 8xxx commissioning and self-test.
 /// </summary>
 internal static class EventIds
 {
@@ -20,6 +20,7 @@ internal static class EventIds
     public const int SourceConnectionChanged = 1009;
     public const int TestPress = 1010;
     public const int IngestLoopFailed = 1011;
+    public const int BrokerDroppedMessages = 1012;
 
     // Detection
     public const int ModelLoaded = 2001;
@@ -55,8 +56,22 @@ internal static class EventIds
 
     // Storage
     public const int DatabaseOpened = 6001;
+    public const int BackupWritten = 6002;
+    public const int BackupFailed = 6003;
 
     // Diagnostics / host
     public const int HttpListening = 7001;
     public const int HttpRequestFailed = 7002;
+    public const int WatchdogEnabled = 7003;
+    public const int WatchdogUnhealthy = 7004;
+    public const int WatchdogHealthy = 7005;
+
+    // Commissioning and the periodic end-to-end self-test
+    public const int CommissioningStarted = 8001;
+    public const int CommissioningEnded = 8002;
+    public const int CommissioningIncidentRouted = 8003;
+    public const int CommissioningCheckPassed = 8004;
+    public const int SelfTestPassed = 8005;
+    public const int SelfTestFailed = 8006;
+    public const int CommissioningFailed = 8007;
 }

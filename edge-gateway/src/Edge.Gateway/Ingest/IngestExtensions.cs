@@ -37,6 +37,7 @@ public static class IngestExtensions
             new MosquittoMqttClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MosquittoMqttClient>>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<ILogger<MqttSensorMessageSource>>()));
 
+        builder.Services.AddSingleton<BrokerHealth>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddHostedService<IngestService>();
         return builder;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Edge.Gateway.Supervision;
 
 /// <summary>
-/// The gateway watching itself: broker connection, free disk for the database, wall clock sanity
+/// The gateway watching itself: broker connection and the broker's drop counter, free disk for the database, wall clock sanity
 /// (not before <see cref="SupervisionOptions.EarliestPlausibleTime"/>, no jumps against the monotonic
 /// clock), and the model loaded. Returns the failing checks; the supervisor turns new failures into a
 /// gateway-fault incident.
@@ -16,14 +16,16 @@ public sealed class GatewaySelfCheck
     private readonly ISensorMessageSource _source;
     private readonly GatewayDatabase _database;
     private readonly ModelHealth _model;
+    private readonly BrokerHealth _brokerHealth;
     private readonly TimeProvider _time;
     private readonly SupervisionOptions _o;
     private DateTimeOffset _wallBase;
     private long _monotonicBase;
     private DateTimeOffset? _brokerDownSince;
 
-    public GatewaySelfCheck(ISensorMessageSource source, GatewayDatabase database, ModelHealth model, TimeProvider time, IOptions<SupervisionOptions> options)
+    public GatewaySelfCheck(ISensorMessageSource source, GatewayDatabase database, ModelHealth model, BrokerHealth brokerHealth, TimeProvider time, IOptions<SupervisionOptions> options)
     {
+        _brokerHealth = brokerHealth;
         _source = source;
         _database = database;
         _model = model;
@@ -53,6 +55,12 @@ public sealed class GatewaySelfCheck
             {
                 failures.Add(("broker", $"not connected to the MQTT broker for {(now - _brokerDownSince.Value).TotalSeconds:F0} s: no sensor data is arriving"));
             }
+        }
+
+        var dropped = _brokerHealth.TakeNewDrops();
+        if (dropped > 0)
+        {
+            failures.Add(("broker-drops", $"the broker dropped {dropped} messages since the last check (a subscriber exceeded max_queued_messages)"));
         }
 
         try
