@@ -118,7 +118,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
     public static async Task AbruptDisconnectAsync(string host, int port, string site, string deviceId)
     {
         var willTopic = Encoding.UTF8.GetBytes(Topics.For(site, deviceId, TopicKind.Status));
-        var will = WireEncoder.ToBytes(DeviceStatus.LastWill(deviceId, "1.0.0"));
+        var will = LastWill.Payload(deviceId);
         var clientId = Encoding.UTF8.GetBytes("dev-" + deviceId);
         var body = new List<byte> { 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4 };
         body.Add(0x02 | 0x04 | 0x08 | 0x20); // clean session, will, will QoS 1, will retain

@@ -79,18 +79,6 @@ public class GoldenVectorTests
     }
 
     [Fact]
-    public void Decode_LastWill_IsOfflineWithUnknownBatteryAndRssi()
-    {
-        DeviceStatus s = WireDecoder.Decode(Codec.FromHex(Frames.Hex("status-last-will"))).DeviceStatus;
-
-        Assert.False(s.Online);
-        Assert.False(s.Charging);
-        Assert.Equal(DeviceStatus.UnknownStateOfCharge, s.StateOfChargePercent);
-        Assert.Equal(DeviceStatus.UnknownRssi, s.RssiDbm);
-        Assert.Equal("1.0.0", s.FirmwareVersion);
-    }
-
-    [Fact]
     public void Decode_StatusOnline_ExposesFlagsAsProperties()
     {
         DeviceStatus s = WireDecoder.Decode(Codec.FromHex(Frames.Hex("status-online"))).DeviceStatus;

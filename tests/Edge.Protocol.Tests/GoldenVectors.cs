@@ -57,8 +57,11 @@ public static class GoldenVectors
         FirmwareVersion = "1.0.0",
     };
 
-    /// <summary>The MQTT last will the same device registers.</summary>
-    public static DeviceStatus LastWill() => DeviceStatus.LastWill(DeviceId, "1.0.0");
+    /// <summary>Name of the last-will vector on the spec page (ASCII, not a framed message).</summary>
+    public const string LastWillName = "last-will";
+
+    /// <summary>The MQTT last will of <see cref="DeviceId"/>: ASCII "offline:v1:m5-0001".</summary>
+    public const string LastWillHex = "6f66666c696e653a76313a6d352d30303031";
 
     /// <summary>A call-button press 5 s after boot.</summary>
     public static DeviceEvent ButtonPress() => new()
@@ -113,8 +116,6 @@ public static class GoldenVectors
             "0101076d352d30303031ffffffff00000000010000001027000008030100001000f0010093448f48"),
         new("status-online", Status(),
             "0102076d352d3030303107000000100e00006e0f5705c30132000000000000000300000005312e302e302a4826eb"),
-        new("status-last-will", LastWill(),
-            "0102076d352d3030303100000000000000000000ff00000000000000000000000000000005312e302e30a2da5bb2"),
         new("event-button-press", ButtonPress(),
             "0103076d352d303030310100000001404b4c0000000000000047b6c1cb"),
         new("event-impact-trigger", ImpactTrigger(),

@@ -30,9 +30,15 @@ public partial class SpecPageTests
     [Fact]
     public void SpecPage_HasNoVectorTheTestsDoNotCheck()
     {
-        HashSet<string> known = [.. GoldenVectors.All().Select(v => v.Name), "crc-check-input"];
+        HashSet<string> known = [.. GoldenVectors.All().Select(v => v.Name), GoldenVectors.LastWillName, "crc-check-input"];
 
         Assert.All(PageVectors().Keys, k => Assert.Contains(k, known));
+    }
+
+    [Fact]
+    public void SpecPage_LastWillVector_IsTheGoldenWill()
+    {
+        Assert.Equal(GoldenVectors.LastWillHex, PageVectors()[GoldenVectors.LastWillName]);
     }
 
     [Fact]

@@ -90,8 +90,7 @@ public sealed class ReplayIntoBrokerTests
         await using (probe)
         {
             await probe.ConnectAsync(ct);
-            var status = DeviceStatus.LastWill("probe", "0");
-            await probe.PublishAsync(Topics.For("it-site", "probe", TopicKind.Status), WireEncoder.ToBytes(status), MqttQos.AtLeastOnce, true, ct);
+            await probe.PublishAsync(Topics.For("it-site", "probe", TopicKind.Status), LastWill.Payload("probe"), MqttQos.AtLeastOnce, true, ct);
             var m = await subscriber.Messages.ReadAsync(ct);
             Assert.EndsWith("/probe/status", m.Topic, StringComparison.Ordinal);
         }

@@ -9,7 +9,7 @@ namespace Edge.Firmware.Device
 {
     /// <summary>
     /// The firmware's MQTT session over nanoFramework.M2Mqtt 5.1: TLS 1.2 with the provisioned CA,
-    /// user name and password, clean session, and the offline status as last will. QoS 1
+    /// user name and password, clean session, and the ASCII <see cref="LastWill"/> as last will. QoS 1
     /// acknowledgements come from <c>MqttMsgPublished</c>.
     /// </summary>
     public sealed class M2MqttPublisher : IMqttPublisher
@@ -31,19 +31,9 @@ namespace Edge.Firmware.Device
             _clientId = settings.Site + "-" + settings.DeviceId;
             _willTopic = Topics.For(settings.Site, settings.DeviceId, TopicKind.Status);
 
-            // KNOWN LIMITATION (reported to the lead): M2Mqtt's Connect takes the will message as a
-            // string and sends it UTF-8 encoded, so bytes >= 0x80 of the binary DeviceStatus (the
-            // CRC, state of charge 255) arrive as two bytes and the will does not decode. The
-            // gateway must treat any message on .../status that fails to decode as "offline"
-            // until the protocol or the client offers a binary will.
-            byte[] will = WireEncoder.ToBytes(DeviceStatus.LastWill(settings.DeviceId, SensorNode.FirmwareVersion));
-            char[] chars = new char[will.Length];
-            for (int i = 0; i < will.Length; i++)
-            {
-                chars[i] = (char)will[i];
-            }
-
-            _willMessage = new string(chars);
+            // M2Mqtt takes the will as a string and sends it UTF-8 encoded, so the will is the
+            // protocol's ASCII form (offline:v1:<device>), which UTF-8 leaves unchanged.
+            _willMessage = LastWill.Text(settings.DeviceId);
         }
 
         /// <inheritdoc />

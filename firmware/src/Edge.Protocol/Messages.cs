@@ -59,10 +59,10 @@ namespace Edge.Protocol
         }
     }
 
-    /// <summary>Device health, sent periodically and on change, retained; also the MQTT last will.</summary>
+    /// <summary>Device health, sent periodically and on change, retained. The last will is not a status: see <see cref="LastWill"/>.</summary>
     public sealed class DeviceStatus
     {
-        /// <summary>Flag: the device is connected (false only in the last will).</summary>
+        /// <summary>Flag: the device is connected (a device always sets it; the gateway reads a <see cref="LastWill"/> as "offline").</summary>
         public const byte FlagOnline = 0x01;
 
         /// <summary>Flag: the battery is charging.</summary>
@@ -80,7 +80,7 @@ namespace Edge.Protocol
         /// <summary>State of charge value meaning "not known".</summary>
         public const byte UnknownStateOfCharge = 255;
 
-        /// <summary>RSSI value meaning "not known" (also used in the last will).</summary>
+        /// <summary>RSSI value meaning "not known".</summary>
         public const sbyte UnknownRssi = 0;
 
         /// <summary>The sending device's id.</summary>
@@ -144,20 +144,6 @@ namespace Edge.Protocol
         public bool ExternalPower
         {
             get { return (Flags & FlagExternalPower) != 0; }
-        }
-
-        /// <summary>
-        /// The status a device registers as its MQTT last will: offline, everything else unknown.
-        /// The broker publishes it, retained, on the device's status topic when the device vanishes.
-        /// </summary>
-        public static DeviceStatus LastWill(string deviceId, string firmwareVersion)
-        {
-            DeviceStatus s = new DeviceStatus();
-            s.DeviceId = deviceId;
-            s.StateOfChargePercent = UnknownStateOfCharge;
-            s.RssiDbm = UnknownRssi;
-            s.FirmwareVersion = firmwareVersion;
-            return s;
         }
     }
 

@@ -11,7 +11,7 @@ namespace Edge.Protocol
         /// <summary>care/{site}/sensors/{device}/accel</summary>
         Accel = 1,
 
-        /// <summary>care/{site}/sensors/{device}/status (retained; the last will)</summary>
+        /// <summary>care/{site}/sensors/{device}/status (retained; also the ASCII last will)</summary>
         Status = 2,
 
         /// <summary>care/{site}/sensors/{device}/event</summary>

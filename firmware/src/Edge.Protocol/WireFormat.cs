@@ -76,7 +76,7 @@ namespace Edge.Protocol
         /// <summary>Accelerometer batch, sensor to gateway, on .../accel.</summary>
         Accel = 1,
 
-        /// <summary>Device status, sensor to gateway, retained on .../status (also the last will).</summary>
+        /// <summary>Device status, sensor to gateway, retained on .../status (where the ASCII <see cref="LastWill"/> also arrives).</summary>
         Status = 2,
 
         /// <summary>Button press or on-device trigger, sensor to gateway, on .../event.</summary>

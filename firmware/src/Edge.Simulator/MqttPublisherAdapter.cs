@@ -77,8 +77,8 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
     }
 
     /// <summary>
-    /// The options for a connection: client id site-device, last will = that device's offline status
-    /// (retained). A connection shared by several devices (see --devices-per-connection) gets no will,
+    /// The options for a connection: client id site-device, last will = that device's
+    /// <see cref="LastWill"/> (retained). A connection shared by several devices (see --devices-per-connection) gets no will,
     /// because a will can speak for one device only.
     /// </summary>
     public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password, bool shared) => new()
@@ -93,7 +93,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         Will = shared ? null : new MqttWillOptions
         {
             Topic = Topics.For(site, deviceId, TopicKind.Status),
-            Payload = WireEncoder.ToBytes(DeviceStatus.LastWill(deviceId, SensorNode.FirmwareVersion)),
+            Payload = LastWill.Payload(deviceId),
             Qos = MqttQos.AtLeastOnce,
             Retain = true,
         },
