@@ -18,6 +18,7 @@ internal enum OfferOutcome
     Queued,
     ForeignTopic,
     Ignored,
+    BrokerStatus,
     UnknownDevice,
     Oversize,
     QueueFull,
@@ -34,6 +35,7 @@ internal sealed partial class IngestPipeline
     private readonly IDeviceRegistry _registry;
     private readonly DetectionStage _detection;
     private readonly DeviceSupervisor _supervisor;
+    private readonly BrokerHealth _broker;
     private readonly IIncidentService _incidents;
     private readonly IngestOptions _o;
     private readonly TimeProvider _time;
@@ -58,6 +60,7 @@ internal sealed partial class IngestPipeline
         IDeviceRegistry registry,
         DetectionStage detection,
         DeviceSupervisor supervisor,
+        BrokerHealth broker,
         IIncidentService incidents,
         IOptions<IngestOptions> options,
         TimeProvider time,
@@ -68,6 +71,7 @@ internal sealed partial class IngestPipeline
         _registry = registry;
         _detection = detection;
         _supervisor = supervisor;
+        _broker = broker;
         _incidents = incidents;
         _o = options.Value;
         _time = time;
@@ -80,7 +84,7 @@ internal sealed partial class IngestPipeline
     /// <summary>Messages fully processed by the worker (for tests and diagnostics).</summary>
     public long Processed => Interlocked.Read(ref _processed);
 
-    /// <summary>Messages finished with: processed by the worker, or refused on arrival (unknown, foreign, oversize, queue full).</summary>
+    /// <summary>Sensor messages finished with: processed by the worker, or refused on arrival (unknown, foreign, oversize, queue full). The broker's $SYS reports are not counted.</summary>
     public long Handled => Interlocked.Read(ref _handled);
 
     /// <summary>Completes once <see cref="Handled"/> reaches <paramref name="count"/> (tests, load tools: a signal, not a sleep).</summary>
@@ -107,6 +111,7 @@ internal sealed partial class IngestPipeline
         Topics.AllDevices(_o.SiteId, TopicKind.Accel),
         Topics.AllDevices(_o.SiteId, TopicKind.Status),
         Topics.AllDevices(_o.SiteId, TopicKind.Event),
+        BrokerHealth.DroppedTopic,
     ];
 
     public IReadOnlyList<DeviceIngestCounters> GetDeviceCounters() => [.. _devices.Values.Select(d => d.Snapshot()).OrderBy(d => d.DeviceId, StringComparer.Ordinal)];
@@ -141,7 +146,7 @@ internal sealed partial class IngestPipeline
     public OfferOutcome Offer(SensorMessage message)
     {
         var outcome = OfferCore(message);
-        if (outcome != OfferOutcome.Queued)
+        if (outcome is not OfferOutcome.Queued and not OfferOutcome.BrokerStatus)
         {
             MarkHandled();
         }
@@ -151,6 +156,17 @@ internal sealed partial class IngestPipeline
 
     private OfferOutcome OfferCore(SensorMessage message)
     {
+        if (message.Topic == BrokerHealth.DroppedTopic)
+        {
+            var dropped = _broker.Report(message.Payload.Span);
+            if (dropped > 0)
+            {
+                Log.BrokerDropped(_logger, dropped, _broker.Dropped);
+            }
+
+            return OfferOutcome.BrokerStatus;
+        }
+
         var arrival = _time.GetUtcNow();
         _totals.Received();
         if (!Topics.TryParse(message.Topic, out var site, out var deviceId, out var kind) || site != _o.SiteId)
@@ -627,6 +643,9 @@ internal sealed partial class IngestPipeline
 
         [LoggerMessage(EventId = EventIds.IngestLoopFailed, Level = LogLevel.Error, Message = "Processing a {Kind} message from {DeviceId} failed; the pipeline continues")]
         public static partial void ProcessingFailed(ILogger logger, Exception exception, string deviceId, string kind);
+
+        [LoggerMessage(EventId = EventIds.BrokerDroppedMessages, Level = LogLevel.Error, Message = "The broker dropped {Dropped} messages ({Total} since it started): a subscriber fell behind its max_queued_messages; sensor data may be lost")]
+        public static partial void BrokerDropped(ILogger logger, long dropped, long total);
 
         [LoggerMessage(EventId = EventIds.FallDetected, Level = LogLevel.Warning, Message = "Fall detected on {DeviceId} ({Resident}): score {Score:F3} >= {Threshold:F3}, peak {PeakG:F1} g")]
         public static partial void FallDetected(ILogger logger, string deviceId, string resident, float score, float threshold, float peakG);
