@@ -14,8 +14,8 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_PublishesOnItsOwnTopics_GatewayReceivesThem()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var device = await site.ConnectAsync(site.Device("dev-a"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -31,8 +31,8 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_PublishAsAnotherDeviceOrOnItsConfigTopic_IsDropped()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a", "dev-b");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceA = await site.ConnectAsync(site.Device("dev-a"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -53,8 +53,8 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_SubscriptionsBeyondItsConfigTopic_DeliverNothingElse()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a", "dev-b");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceB = await site.ConnectAsync(site.Device("dev-b"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -134,8 +134,8 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_ClaimingAnotherDevicesClientId_DoesNotTakeOverItsSession()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a", "dev-b");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
         await Sync.MarkerAsync(gateway, T("dev-a", TopicKind.Config), gateway);

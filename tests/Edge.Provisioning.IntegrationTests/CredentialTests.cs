@@ -15,8 +15,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task PasswordFileWrittenByOurCode_IsAcceptedByTheBroker_ForGatewayAndDevices()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
 
         Assert.All(File.ReadAllLines(site.Layout.PasswordFile), l => Assert.Contains(":$7$10000$", l, StringComparison.Ordinal));
         await using var gateway = await site.ConnectAsync(site.Gateway());
@@ -28,8 +28,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task WrongPasswordAndAnonymous_AreRefused()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
         var wrong = await Assert.ThrowsAsync<MqttConnectException>(() => site.ConnectAsync(good with { Password = good.Password[..^1] + "x" }));
@@ -49,8 +49,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task PlainTcpToTheTlsListener_IsRefused()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
         var plain = await Tool.PublishAsync(site.Port, caFile: null, good, T("dev-a", TopicKind.Accel));
@@ -64,8 +64,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task ClientTrustingAnotherCa_CannotConnect()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
         string otherCa = site.TempPath("other-ca.pem");
         File.WriteAllText(otherCa, SiteCertificates.CreateCa("rogue", DateTimeOffset.UtcNow).CertificatePem);
@@ -81,8 +81,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task RetireDevice_WithReloadPid_DisconnectsTheDeviceAtOnceAndRefusesItsCredentials()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a", "dev-c");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-c");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         Credentials retired = site.Device("dev-c");
         await using var device = await site.ConnectAsync(retired);
         var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -112,8 +112,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task ReplaceDevice_AfterReload_OldHardwareIsRefusedAndNewAccepted()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-d");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-d");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         Credentials old = site.Device("dev-d");
         var before = await Tool.PublishAsync(site.Port, site.CaFile, old, T("dev-d", TopicKind.Accel));
         Assert.True(before.ExitCode == 0, before.Output);
@@ -133,8 +133,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task AddDevice_WhileTheBrokerRuns_IsAcceptedAfterReload()
     {
-        using var site = ProvisionedSite.Create("oak", "dev-a");
-        using var broker = await SiteBroker.StartAsync(site.Layout.BrokerConfig);
+        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
         site.AddDevice("dev-new", "New Resident", "99");
         Credentials added = site.Device("dev-new");
 

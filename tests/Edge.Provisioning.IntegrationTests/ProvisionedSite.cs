@@ -65,6 +65,27 @@ internal sealed class ProvisionedSite : IDisposable
         return site;
     }
 
+    /// <summary>
+    /// Creates a site and starts the broker from its generated config. The free port is chosen when the
+    /// config is generated; if another process took it meanwhile (tests on this machine run in
+    /// parallel), the site is generated again on a new port.
+    /// </summary>
+    public static async Task<StartedSite> StartAsync(string siteId, params string[] deviceIds)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            ProvisionedSite site = Create(siteId, deviceIds);
+            try
+            {
+                return new StartedSite(site, await SiteBroker.StartAsync(site.Layout.BrokerConfig));
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                site.Dispose();
+            }
+        }
+    }
+
     public void AddDevice(string id, string resident, string room)
     {
         CliResult add = Cli("", "add", "device", "--dir", Layout.Root, "--device", id, "--resident", resident, "--room", room, "--mode", "streaming");
@@ -133,5 +154,20 @@ internal sealed class ProvisionedSite : IDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+}
+
+/// <summary>A site and the broker running its generated config; disposes both.</summary>
+[SupportedOSPlatform("linux")]
+internal sealed class StartedSite(ProvisionedSite site, SiteBroker broker) : IDisposable
+{
+    public ProvisionedSite Site { get; } = site;
+
+    public SiteBroker Broker { get; } = broker;
+
+    public void Dispose()
+    {
+        Broker.Dispose();
+        Site.Dispose();
     }
 }
