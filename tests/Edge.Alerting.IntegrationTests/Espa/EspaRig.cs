@@ -51,11 +51,19 @@ public sealed class EspaRig : IAsyncDisposable
         var recorder = new RecordingRecorder();
         var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder);
         var rig = new EspaRig(pair, channel, recorder);
-        await channel.StartAsync(CancellationToken.None);
-        var pager = new PagingSystemSimulator(await pair.OpenPeerAsync(), blockWait: TimeSpan.FromSeconds(1));
-        faults?.Invoke(pager.Faults);
-        rig.Pager = pager;
-        return rig;
+        try
+        {
+            await channel.StartAsync(CancellationToken.None);
+            var pager = new PagingSystemSimulator(await pair.OpenPeerAsync(), blockWait: TimeSpan.FromSeconds(1));
+            faults?.Invoke(pager.Faults);
+            rig.Pager = pager;
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync(); // never leave socat or sockets behind
+            throw;
+        }
     }
 
     /// <summary>Gateway as polled station; the peer is a control station simulator that polls it.</summary>
@@ -67,18 +75,26 @@ public sealed class EspaRig : IAsyncDisposable
         var recorder = new RecordingRecorder();
         var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder);
         var rig = new EspaRig(pair, channel, recorder);
-        await channel.StartAsync(CancellationToken.None);
-        var peer = await pair.OpenPeerAsync();
-        if (startControl)
+        try
         {
-            rig.Control = new ControlStationSimulator(peer, pollInterval: TimeSpan.FromMilliseconds(30), answerWait: TimeSpan.FromSeconds(1));
-        }
-        else
-        {
-            rig._silentPeer = peer;
-        }
+            await channel.StartAsync(CancellationToken.None);
+            var peer = await pair.OpenPeerAsync();
+            if (startControl)
+            {
+                rig.Control = new ControlStationSimulator(peer, pollInterval: TimeSpan.FromMilliseconds(30), answerWait: TimeSpan.FromSeconds(1));
+            }
+            else
+            {
+                rig._silentPeer = peer;
+            }
 
-        return rig;
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
     }
 
     private IEspaTransport? _silentPeer;
