@@ -24,6 +24,7 @@ public static class GatewayHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddGatewayConfiguration(args);
         configure?.Invoke(builder);
+        builder.AddSystemdIntegration();
         builder.AddDiagnostics()
             .AddStorage()
             .AddRegistry()

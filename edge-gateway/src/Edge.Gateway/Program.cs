@@ -9,6 +9,12 @@ if (args is ["registry", "import", var siteFile, .. var rest])
     return await RegistryCommand.ImportAsync(siteFile, rest);
 }
 
+// `db backup|restore|version`: online backup (the backup timer), restore and schema version (upgrade/rollback).
+if (args is ["db", .. var dbArgs])
+{
+    return await Edge.Gateway.Storage.DbCommand.RunAsync(dbArgs, TimeProvider.System);
+}
+
 using var host = GatewayHost.CreateBuilder(args).Build();
 await host.RunAsync();
 return 0;
