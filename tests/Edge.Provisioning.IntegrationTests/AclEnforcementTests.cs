@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Edge.Mqtt;
+using Edge.Mqtt.Broker;
 using Edge.Protocol;
 using Edge.Provisioning.Files;
 
@@ -15,7 +16,7 @@ public sealed class AclEnforcementTests
     public async Task Device_PublishesOnItsOwnTopics_GatewayReceivesThem()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var device = await site.ConnectAsync(site.Device("dev-a"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -32,7 +33,7 @@ public sealed class AclEnforcementTests
     public async Task Device_PublishAsAnotherDeviceOrOnItsConfigTopic_IsDropped()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceA = await site.ConnectAsync(site.Device("dev-a"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -54,7 +55,7 @@ public sealed class AclEnforcementTests
     public async Task Device_SubscriptionsBeyondItsConfigTopic_DeliverNothingElse()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceB = await site.ConnectAsync(site.Device("dev-b"));
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
@@ -96,7 +97,7 @@ public sealed class AclEnforcementTests
             l.StartsWith("password_file ", StringComparison.Ordinal) ? "password_file " + passwd
             : l.StartsWith("acl_file ", StringComparison.Ordinal) ? "acl_file " + acl
             : l));
-        using var broker = await SiteBroker.StartAsync(config);
+        using var broker = await MosquittoProcess.StartAsync(config);
 
         await using var oakGateway = await oak.ConnectAsync(oak.Gateway());
         await using var elmGateway = await oak.ConnectAsync(elm.Gateway());
@@ -135,7 +136,7 @@ public sealed class AclEnforcementTests
     public async Task Device_ClaimingAnotherDevicesClientId_DoesNotTakeOverItsSession()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);
         await Sync.MarkerAsync(gateway, T("dev-a", TopicKind.Config), gateway);

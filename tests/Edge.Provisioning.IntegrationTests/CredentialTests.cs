@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Edge.Mqtt;
+using Edge.Mqtt.Broker;
 using Edge.Protocol;
 using Edge.Provisioning.Crypto;
 using Edge.Provisioning.Files;
@@ -16,7 +17,7 @@ public sealed class CredentialTests
     public async Task PasswordFileWrittenByOurCode_IsAcceptedByTheBroker_ForGatewayAndDevices()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
 
         Assert.All(File.ReadAllLines(site.Layout.PasswordFile), l => Assert.Contains(":$7$10000$", l, StringComparison.Ordinal));
         await using var gateway = await site.ConnectAsync(site.Gateway());
@@ -29,7 +30,7 @@ public sealed class CredentialTests
     public async Task WrongPasswordAndAnonymous_AreRefused()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
         var wrong = await Assert.ThrowsAsync<MqttConnectException>(() => site.ConnectAsync(good with { Password = good.Password[..^1] + "x" }));
@@ -50,7 +51,7 @@ public sealed class CredentialTests
     public async Task PlainTcpToTheTlsListener_IsRefused()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
         var plain = await Tool.PublishAsync(site.Port, caFile: null, good, T("dev-a", TopicKind.Accel));
@@ -65,7 +66,7 @@ public sealed class CredentialTests
     public async Task ClientTrustingAnotherCa_CannotConnect()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
         string otherCa = site.TempPath("other-ca.pem");
         File.WriteAllText(otherCa, SiteCertificates.CreateCa("rogue", DateTimeOffset.UtcNow).CertificatePem);
@@ -82,7 +83,7 @@ public sealed class CredentialTests
     public async Task RetireDevice_WithReloadPid_DisconnectsTheDeviceAtOnceAndRefusesItsCredentials()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-c");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials retired = site.Device("dev-c");
         await using var device = await site.ConnectAsync(retired);
         var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -95,9 +96,9 @@ public sealed class CredentialTests
         };
 
         int after = broker.LogCount;
-        CliResult r = site.Cli("", "retire", "device", "--dir", site.Layout.Root, "--device", "dev-c", "--reload-pid", broker.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        CliResult r = site.Cli("", "retire", "device", "--dir", site.Layout.Root, "--device", "dev-c", "--reload-pid", broker.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(r.ExitCode == 0, r.Error);
-        await broker.WaitForReloadAsync(after);
+        await broker.WaitForLogAsync("Reloading config", TimeSpan.FromSeconds(15), after);
 
         await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(15));
         var again = await Tool.PublishAsync(site.Port, site.CaFile, retired, T("dev-c", TopicKind.Accel));
@@ -113,7 +114,7 @@ public sealed class CredentialTests
     public async Task ReplaceDevice_AfterReload_OldHardwareIsRefusedAndNewAccepted()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-d");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials old = site.Device("dev-d");
         var before = await Tool.PublishAsync(site.Port, site.CaFile, old, T("dev-d", TopicKind.Accel));
         Assert.True(before.ExitCode == 0, before.Output);
@@ -134,7 +135,7 @@ public sealed class CredentialTests
     public async Task AddDevice_WhileTheBrokerRuns_IsAcceptedAfterReload()
     {
         using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
-        (ProvisionedSite site, SiteBroker broker) = (started.Site, started.Broker);
+        (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         site.AddDevice("dev-new", "New Resident", "99");
         Credentials added = site.Device("dev-new");
 

@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Edge.Firmware.Core;
 using Edge.Mqtt;
+using Edge.Mqtt.Broker;
 using Edge.Provision;
 using Edge.Provisioning.Files;
 using Edge.TestKit;
@@ -77,7 +78,7 @@ internal sealed class ProvisionedSite : IDisposable
             ProvisionedSite site = Create(siteId, deviceIds);
             try
             {
-                return new StartedSite(site, await SiteBroker.StartAsync(site.Layout.BrokerConfig));
+                return new StartedSite(site, await MosquittoProcess.StartAsync(site.Layout.BrokerConfig));
             }
             catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
             {
@@ -159,11 +160,11 @@ internal sealed class ProvisionedSite : IDisposable
 
 /// <summary>A site and the broker running its generated config; disposes both.</summary>
 [SupportedOSPlatform("linux")]
-internal sealed class StartedSite(ProvisionedSite site, SiteBroker broker) : IDisposable
+internal sealed class StartedSite(ProvisionedSite site, MosquittoProcess broker) : IDisposable
 {
     public ProvisionedSite Site { get; } = site;
 
-    public SiteBroker Broker { get; } = broker;
+    public MosquittoProcess Broker { get; } = broker;
 
     public void Dispose()
     {

@@ -29,8 +29,8 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
     /// <summary>Prepares a broker for <paramref name="configPath"/>; <see cref="StartAsync()"/> starts it.</summary>
     /// <param name="configPath">The mosquitto.conf to run.</param>
     /// <param name="host">Address the config listens on, used to check readiness.</param>
-    /// <param name="port">Port the config listens on, used to check readiness.</param>
-    public MosquittoProcess(string configPath, string host, int port)
+    /// <param name="port">Port the config listens on, used to check readiness; 0 to rely on the log alone.</param>
+    public MosquittoProcess(string configPath, string host = "127.0.0.1", int port = 0)
     {
         if (!File.Exists(BrokerPath))
         {
@@ -98,7 +98,7 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Starts a broker for <paramref name="configPath"/> and waits until it accepts connections.</summary>
-    public static async Task<MosquittoProcess> StartAsync(string configPath, string host, int port)
+    public static async Task<MosquittoProcess> StartAsync(string configPath, string host = "127.0.0.1", int port = 0)
     {
         var broker = new MosquittoProcess(configPath, host, port);
         try
@@ -139,10 +139,18 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
         process.BeginOutputReadLine();
         _process = process;
 
+        // Ready means mosquitto logged "mosquitto version X running" (its listeners are open) and, when
+        // the port is known, accepts a TCP connection. The log line comes first so a port another
+        // process took meanwhile is not mistaken for ours: mosquitto then logs "Address already in use"
+        // and exits, and that log is in the exception.
+        var after = LogCount;
         using var cts = new CancellationTokenSource(StartTimeout);
-        var accepting = WaitUntilAcceptingAsync(cts.Token);
-        var first = await Task.WhenAny(accepting, exited.Task).ConfigureAwait(false);
-        if (first == exited.Task || !await accepting.ConfigureAwait(false))
+        var running = WaitForLogAsync(" running", StartTimeout, after);
+        _ = running.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var first = await Task.WhenAny(running, exited.Task).ConfigureAwait(false);
+        var ready = first == running && running.IsCompletedSuccessfully
+            && (Port == 0 || await WaitUntilAcceptingAsync(cts.Token).ConfigureAwait(false));
+        if (!ready)
         {
             await cts.CancelAsync().ConfigureAwait(false);
             var code = process.HasExited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none (still running)";
