@@ -123,9 +123,9 @@ public sealed partial class UplinkSender(
 
                 _failures = 0;
                 _batchSize = o.BatchSize;
-                status.Delivered(accepted, duplicates);
+                // One update with the new backlog: a waiter never sees a delivery without its backlog, or the reverse.
+                status.Delivered(accepted, duplicates, await store.CountAsync(ct).ConfigureAwait(false));
                 status.DeadLettered(rejected.Count);
-                status.Backlog(await store.CountAsync(ct).ConfigureAwait(false), enabled: true);
                 return TimeSpan.Zero;
 
             case SendOutcomeKind.BatchRefused when batch.Count > 1:

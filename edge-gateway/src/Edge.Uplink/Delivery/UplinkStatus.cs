@@ -103,7 +103,7 @@ public sealed class UplinkStatus
         }
     }
 
-    internal void Delivered(int accepted, int duplicates)
+    internal void Delivered(int accepted, int duplicates, Outbox.OutboxCounts counts)
     {
         _delivered.Add(accepted, new KeyValuePair<string, object?>("status", "accepted"));
         _delivered.Add(duplicates, new KeyValuePair<string, object?>("status", "duplicate"));
@@ -111,6 +111,8 @@ public sealed class UplinkStatus
         {
             CloudReachable = true, UnreachableSince = null, ConsecutiveFailures = 0, LastError = null,
             LastDeliveryAt = _time.GetUtcNow(), Delivered = s.Delivered + accepted + duplicates, Duplicates = s.Duplicates + duplicates,
+            Enabled = true, Backlog = counts.Total, AlertBacklog = counts.Alerts, OldestQueuedAt = counts.OldestCreatedAt,
+            ExpiredHealth = counts.Expired, DeadLettered = counts.DeadLettered,
         });
     }
 
