@@ -1,13 +1,16 @@
+extern alias cloud;
+
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Edge.Cloud.Api.Admin;
 using Edge.Cloud.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using AdminCommands = cloud::Edge.Cloud.Api.Admin.AdminCommands;
+using CloudProgram = cloud::Program;
 
 namespace Edge.Uplink.IntegrationTests;
 
@@ -21,10 +24,10 @@ public sealed class TestCloud : IAsyncDisposable
     public const string GatewayId = "gw-1";
     public const string SiteId = "site-1";
 
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly WebApplicationFactory<CloudProgram> _factory;
     private int _requests;
 
-    private TestCloud(WebApplicationFactory<Program> factory) => _factory = factory;
+    private TestCloud(WebApplicationFactory<CloudProgram> factory) => _factory = factory;
 
     /// <summary>Every body POSTed to the ingest endpoint, in arrival order.</summary>
     public ConcurrentQueue<string> Bodies { get; } = new();
@@ -51,7 +54,7 @@ public sealed class TestCloud : IAsyncDisposable
     public static TestCloud Start(string databasePath, int port)
     {
         TestCloud? cloud = null;
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var factory = new WebApplicationFactory<CloudProgram>().WithWebHostBuilder(b =>
         {
             b.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{port}");
             b.UseSetting("Storage:Provider", "sqlite");

@@ -1,0 +1,30 @@
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Storage;
+using Edge.Uplink;
+using Edge.Uplink.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Edge.Gateway.Uplink;
+
+public static class GatewayUplinkExtensions
+{
+    /// <summary>
+    /// The uplink over the gateway database: the outbox sits beside the incidents, and every transition
+    /// is queued in its own transaction. Call after <c>AddStorage</c> and <c>AddIncidents</c>, e.g.
+    /// <c>GatewayHost.CreateBuilder(args, b => b.AddGatewayUplink())</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayUplink(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IOutboxConnectionFactory, GatewayDatabaseConnections>();
+        builder.Services.AddSingleton<IIncidentTransitionObserver, IncidentOutboxObserver>();
+        builder.AddUplink();
+        return builder;
+    }
+
+    private sealed class GatewayDatabaseConnections(GatewayDatabase database) : IOutboxConnectionFactory
+    {
+        public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
+    }
+}

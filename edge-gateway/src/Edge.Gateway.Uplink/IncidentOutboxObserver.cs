@@ -1,0 +1,56 @@
+using Edge.Cloud.Contracts;
+using Edge.Gateway.Incidents;
+using Edge.Gateway.Registry;
+using Edge.Uplink.Outbox;
+
+namespace Edge.Gateway.Uplink;
+
+/// <summary>
+/// Writes every incident transition to the uplink outbox inside the transition's transaction (the
+/// gateway's <see cref="IIncidentTransitionObserver"/> hook). What leaves the site: labels, ids, times
+/// and the outcome. Never the resident's name, free-text notes or details, and never sensor data.
+/// </summary>
+public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry registry) : IIncidentTransitionObserver
+{
+    public ValueTask OnTransitionAsync(IncidentTransitionContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var incident = context.Incident;
+        var transition = context.Transition;
+        var type = transition.Kind switch
+        {
+            TransitionKind.Raised => UplinkEventTypes.IncidentRaised,
+            TransitionKind.Accepted => UplinkEventTypes.IncidentAccepted,
+            TransitionKind.Resolved => UplinkEventTypes.IncidentResolved,
+            _ => UplinkEventTypes.IncidentUpdated, // re-triggered
+        };
+        string? unit = null;
+        if (incident.ResidentId is { } resident && registry.TryGetResident(resident, out var assignment))
+        {
+            unit = assignment.UnitId;
+        }
+
+        var payload = new IncidentPayload
+        {
+            Kind = IncidentNames.Name(incident.Type),
+            DeviceId = incident.DeviceId,
+            ResidentRef = incident.ResidentId,
+            Unit = unit,
+            Room = incident.RoomName,
+            AcceptedBy = transition.Kind == TransitionKind.Accepted ? transition.Actor : null,
+            EscalationLevel = transition.Kind == TransitionKind.Retriggered ? incident.TriggerCount : null,
+            Outcome = transition.Kind == TransitionKind.Resolved ? Outcome(transition.Outcome ?? incident.Outcome) : null,
+        };
+        var id = $"{outbox.GatewayId}:{incident.Id}";
+        outbox.Enqueue(context.Transaction, outbox.Incident(context.Transaction, type, id, transition.At, payload));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The gateway's outcomes in the cloud's words ("no fall" stays "no_fall": the false-alarm report counts it).</summary>
+    public static string Outcome(IncidentOutcome? outcome) => outcome switch
+    {
+        IncidentOutcome.FallConfirmed => IncidentOutcomes.Fall,
+        IncidentOutcome.NoFall => IncidentOutcomes.NoFall,
+        _ => IncidentOutcomes.Other, // test, other, cleared by the gateway
+    };
+}
