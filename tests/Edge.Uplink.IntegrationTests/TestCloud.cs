@@ -51,19 +51,31 @@ public sealed class TestCloud : IAsyncDisposable
         }
     }
 
-    public static TestCloud Start(string databasePath, int port)
+    public static TestCloud Start(string databasePath, int port, System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
         TestCloud? cloud = null;
         var factory = new WebApplicationFactory<CloudProgram>().WithWebHostBuilder(b =>
         {
-            b.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{port}");
+            if (httpsCertificate is null)
+            {
+                b.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{port}");
+            }
+
             b.UseSetting("Storage:Provider", "sqlite");
             b.UseSetting("Storage:ConnectionString", $"Data Source={databasePath}");
             b.UseSetting("Ingest:RequestsPerSecond", "10000");
             b.UseSetting("Ingest:Burst", "10000");
             b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new Recorder(() => cloud!)));
         });
-        factory.UseKestrel();
+        if (httpsCertificate is null)
+        {
+            factory.UseKestrel();
+        }
+        else
+        {
+            factory.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(httpsCertificate)));
+        }
+
         cloud = new TestCloud(factory);
         factory.StartServer();
         return cloud;

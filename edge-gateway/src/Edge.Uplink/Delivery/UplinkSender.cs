@@ -143,9 +143,8 @@ public sealed partial class UplinkSender(
 
             default:
                 _failures++;
-                status.Failed(outcome.Kind.ToString(), outcome.Error ?? "");
                 await store.CountAttemptAsync([.. batch.Select(b => b.Id)], ct).ConfigureAwait(false);
-                status.Backlog(await store.CountAsync(ct).ConfigureAwait(false), enabled: true);
+                status.Failed(outcome.Kind.ToString(), outcome.Error ?? "", await store.CountAsync(ct).ConfigureAwait(false));
                 var delay = outcome.RetryAfter is { } after && after > TimeSpan.Zero ? Min(after, o.MaxBackoff) : Backoff(_failures, o);
                 if (_failures == 1 || _failures % 20 == 0)
                 {

@@ -116,11 +116,16 @@ public sealed class UplinkStatus
         });
     }
 
-    internal void Failed(string kind, string error)
+    internal void Failed(string kind, string error, Outbox.OutboxCounts counts)
     {
         _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
         var now = _time.GetUtcNow();
-        Update(s => s with { CloudReachable = false, UnreachableSince = s.UnreachableSince ?? now, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = error });
+        Update(s => s with
+        {
+            CloudReachable = false, UnreachableSince = s.UnreachableSince ?? now, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = error,
+            Enabled = true, Backlog = counts.Total, AlertBacklog = counts.Alerts, OldestQueuedAt = counts.OldestCreatedAt,
+            ExpiredHealth = counts.Expired, DeadLettered = counts.DeadLettered,
+        });
     }
 
     internal void Expired(int count) => _expired.Add(count);

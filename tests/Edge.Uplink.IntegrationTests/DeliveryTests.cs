@@ -1,0 +1,130 @@
+using System.Security.Cryptography.X509Certificates;
+using Edge.Cloud.Contracts;
+using Edge.TestKit;
+using Edge.Uplink.Delivery;
+using Edge.Uplink.Outbox;
+
+namespace Edge.Uplink.IntegrationTests;
+
+/// <summary>Delivery against the real cloud: refusals, wrong keys, TLS with a pinned CA.</summary>
+public sealed class DeliveryTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+
+    [Fact]
+    public async Task CloudRejectsOneEvent_ItIsDeadLetteredAndTheOthersDelivered()
+    {
+        using var dir = new TempDirectory("edge-uplink-reject");
+        var cloudDb = dir.File("cloud.db");
+        var key = await TestCloud.PrepareAsync(cloudDb);
+        var port = TestCloud.FreePort();
+        await using var cloud = TestCloud.Start(cloudDb, port);
+        var settings = UplinkHost.Settings(port, key);
+        settings["Uplink:PollInterval"] = "00:00:00.100";
+        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, settings);
+        var now = DateTimeOffset.UtcNow;
+
+        await uplink.InTransactionAsync(tx =>
+        {
+            uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", now, Payloads.Raised(1)));
+            // The cloud refuses events from before 2020 (a gateway clock that was never set).
+            uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:2", new DateTimeOffset(2019, 1, 1, 0, 0, 0, TimeSpan.Zero), Payloads.Raised(2)));
+            uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentAccepted, "gw-1:1", now.AddSeconds(40), new IncidentPayload { AcceptedBy = "s" }));
+        });
+
+        var state = await uplink.Status.WaitForAsync(s => s.Backlog == 0 && s.Delivered == 2, Timeout());
+
+        Assert.Equal(1, state.DeadLettered);
+        Assert.True(state.CloudReachable);
+        Assert.Equal(2, await cloud.Store.CountEventsAsync(default));
+    }
+
+    [Fact]
+    public async Task WrongKey_EventsKeptAndUplinkDegraded()
+    {
+        using var dir = new TempDirectory("edge-uplink-wrongkey");
+        var cloudDb = dir.File("cloud.db");
+        await TestCloud.PrepareAsync(cloudDb);
+        var port = TestCloud.FreePort();
+        await using var cloud = TestCloud.Start(cloudDb, port);
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, UplinkHost.Settings(port, "edgegw_" + new string('A', 43)));
+
+        await uplink.InTransactionAsync(tx => uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1))));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var state = await uplink.Status.WaitForAsync(s => s.ConsecutiveFailures >= 1, Timeout());
+
+        Assert.False(state.CloudReachable);
+        Assert.True(state.Degraded);
+        Assert.Contains("401", state.LastError, StringComparison.Ordinal);
+        Assert.Equal(1, state.AlertBacklog); // never dropped for a configuration error
+        Assert.Equal(0, state.DeadLettered);
+        Assert.Equal(0, await cloud.Store.CountEventsAsync(default));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Https_PinnedCa_OnlyTheRightCaIsTrusted(bool rightCa)
+    {
+        using var dir = new TempDirectory("edge-uplink-tls");
+        var certs = await TestCertificates.CreateAsync(dir.File("pki"));
+        var cloudDb = dir.File("cloud.db");
+        var key = await TestCloud.PrepareAsync(cloudDb);
+        var port = TestCloud.FreePort();
+        using var serverCert = X509Certificate2.CreateFromPemFile(certs.ServerCert, certs.ServerKey);
+        // Kestrel on Linux needs the key in a form it can use for TLS: round-trip through PKCS#12.
+        using var tlsCert = X509CertificateLoader.LoadPkcs12(serverCert.Export(X509ContentType.Pkcs12), null);
+        await using var cloud = TestCloud.Start(cloudDb, port, tlsCert);
+        var settings = UplinkHost.Settings(port, key);
+        settings["Uplink:CloudUrl"] = $"https://127.0.0.1:{port}/";
+        settings["Uplink:PinnedCaCertificateFile"] = rightCa ? certs.CaCert : certs.OtherCaCert;
+        settings["Uplink:PollInterval"] = "00:00:00.100";
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
+
+        await uplink.InTransactionAsync(tx => uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1))));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var state = await uplink.Status.WaitForAsync(s => s.Delivered > 0 || s.ConsecutiveFailures > 0, Timeout());
+
+        if (rightCa)
+        {
+            Assert.Equal(1, state.Delivered);
+            Assert.Equal(1, await cloud.Store.CountEventsAsync(default));
+        }
+        else
+        {
+            Assert.Equal(0, state.Delivered);
+            Assert.Contains("SSL", state.LastError, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(1, state.AlertBacklog);
+            Assert.Equal(0, await cloud.Store.CountEventsAsync(default));
+        }
+    }
+
+    [Fact]
+    public void Backoff_GrowsExponentiallyWithJitterUpToTheCap()
+    {
+        var o = new UplinkOptions { InitialBackoff = TimeSpan.FromSeconds(2), MaxBackoff = TimeSpan.FromMinutes(5) };
+        for (var n = 1; n <= 12; n++)
+        {
+            var cap = Math.Min(300, 2 * Math.Pow(2, n - 1));
+            for (var i = 0; i < 50; i++)
+            {
+                var d = UplinkSender.Backoff(n, o).TotalSeconds;
+                Assert.InRange(d, cap / 2, cap);
+            }
+        }
+
+        var spread = Enumerable.Range(0, 50).Select(_ => UplinkSender.Backoff(10, o)).Distinct().Count();
+        Assert.True(spread > 10, "jitter spreads retries");
+    }
+
+    [Fact]
+    public void OptionsValidator_ReportsEveryProblemAtOnce()
+    {
+        var result = new UplinkOptionsValidator().Validate(null, new UplinkOptions { Enabled = true, BatchSize = 5000, InitialBackoff = TimeSpan.Zero });
+
+        Assert.True(result.Failed);
+        Assert.Equal(5, result.Failures!.Count()); // batch size, backoff, ids, cloud URL, key
+    }
+}
