@@ -1,3 +1,4 @@
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
@@ -29,6 +30,7 @@ public static class GatewayHost
             .AddStorage()
             .AddRegistry()
             .AddIncidents()
+            .AddAlerting()
             .AddDetection()
             .AddSupervision()
             .AddIngest();

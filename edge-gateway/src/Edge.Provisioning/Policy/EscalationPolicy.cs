@@ -202,7 +202,8 @@ public sealed class EscalationStep
     /// <summary>
     /// Targets as "channel:address": <c>staff:&lt;username&gt;</c> (a staff-page account; disabled or
     /// unknown accounts reach nobody), <c>pager:&lt;id&gt;</c>, <c>phone:&lt;number&gt;</c>,
-    /// <c>sip:&lt;uri&gt;</c>, <c>espa:&lt;address&gt;</c>, <c>page:&lt;unit&gt;</c> (the unit's staff-page board).
+    /// <c>sip:&lt;uri&gt;</c>, <c>espa:&lt;address&gt;</c>, <c>page:&lt;unit&gt;</c> (the unit's staff-page board),
+    /// <c>webhook:&lt;recipient&gt;</c> (the gateway's webhook channel, e.g. a push-service or SMS-gateway id).
     /// </summary>
     public List<string> Notify { get; set; } = [];
 }

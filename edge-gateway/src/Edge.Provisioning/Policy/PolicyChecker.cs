@@ -27,7 +27,7 @@ public sealed record PolicyFinding(FindingSeverity Severity, string Unit, string
 public static class PolicyChecker
 {
     /// <summary>Channels a target may use; the alerting code must handle each of them.</summary>
-    public static readonly IReadOnlyList<string> KnownChannels = ["staff", "pager", "phone", "sip", "espa", "page"];
+    public static readonly IReadOnlyList<string> KnownChannels = ["staff", "pager", "phone", "sip", "espa", "page", "webhook"];
 
     /// <summary>Checks <paramref name="policy"/> for site <paramref name="siteId"/> whose rooms are in <paramref name="unitsInUse"/>.</summary>
     public static IReadOnlyList<PolicyFinding> Check(EscalationPolicy policy, string siteId, IReadOnlyCollection<string> unitsInUse, StaffStore staff)
