@@ -16,6 +16,9 @@ namespace Edge.Training;
 /// <summary>The <c>train</c> and <c>evaluate</c> commands.</summary>
 internal static class Commands
 {
+    /// <summary>The operating threshold keeps at least this fraction of fall trials out of fold (the target).</summary>
+    public const double TargetSensitivity = 0.99;
+
     private const string Citation = "SisFall: A. Sucerquia, J. D. López, J. F. Vargas-Bonilla, \"SisFall: A Fall and Movement Dataset\", Sensors 17(1):198, 2017";
 
     /// <summary>The detector geometry the training uses (the manifest carries it to the gateway).</summary>
@@ -93,8 +96,8 @@ internal static class Commands
         var folds = FallModelTrainer.LeaveOneSubjectOut(data, settings, (k, n, subject) =>
             Console.WriteLine($"cross-validation fold {k}/{n} (held out {subject}); {total.Elapsed.TotalSeconds:F0} s"));
         var scored = FallModelTrainer.OutOfFold(data, folds, config, 0.5f);
-        var threshold = FallModelTrainer.ChooseThreshold(scored);
-        Console.WriteLine($"operating threshold (out-of-fold, max 2·sens + spec): {threshold:F4}");
+        var threshold = FallModelTrainer.ChooseThreshold(scored, TargetSensitivity);
+        Console.WriteLine($"operating threshold (out-of-fold, highest with sensitivity ≥ {TargetSensitivity:P0}): {threshold:F4}");
 
         var oof = FallModelTrainer.OutOfFold(data, folds, config, threshold);
         var trigger = new TriggeredModeAdapter();
@@ -113,6 +116,14 @@ internal static class Commands
             var t = ModelArtifact.EffectiveThreshold(threshold, s);
             return (Sensitivity: s, Threshold: t, Summary: Metrics.Summaries(Replay(oof, t, config.RefractorySeconds))[0]);
         }).ToList();
+        var curve = new[] { 0.98, 0.985, 0.99, 0.9925, 0.995 }.Select(target =>
+        {
+            var t = FallModelTrainer.ChooseThreshold(scored, target);
+            return (Target: target, Threshold: t, Summary: Metrics.Summaries(Replay(oof, t, config.RefractorySeconds))[0]);
+        }).ToList();
+        var perSubject = Metrics.Summaries(FallModelTrainer.ThresholdPerHeldOutSubject(scored, TargetSensitivity, config.RefractorySeconds));
+        Console.WriteLine("threshold chosen without the held-out subject (optimism check):");
+        Console.Write(Metrics.Format(perSubject));
 
         Console.WriteLine($"training the final model on all {data.Select(d => d.Trial.Subject).Distinct().Count()} subjects");
         var modelJson = FallModelTrainer.Train(data, settings);
@@ -183,7 +194,7 @@ internal static class Commands
         ReportWriter.Write(Path.Combine(cvDir, "streaming"), "Cross-validated evaluation, streaming mode", Honest, oof, threshold, config.RefractorySeconds);
         PerTrialCsv.Write(Path.Combine(cvDir, "triggered", "per-trial.csv"), oofTriggered);
         ReportWriter.Write(Path.Combine(cvDir, "triggered"), "Cross-validated evaluation, triggered mode", Honest + " " + TriggerText(trigger), oofTriggered, threshold, config.RefractorySeconds);
-        WriteTrainingSummary(Path.Combine(outDir, "training-summary.md"), manifest, baseline, atBounds);
+        WriteTrainingSummary(Path.Combine(outDir, "training-summary.md"), manifest, baseline, atBounds, curve, perSubject);
         Console.WriteLine($"wrote {modelPath} (sha256 {manifest.Sha256}) and {outDir}; {total.Elapsed.TotalSeconds:F0} s in total");
         return 0;
     }
@@ -238,15 +249,15 @@ internal static class Commands
         $"opens a window of {t.PreTriggerSeconds} s before to {t.PostTriggerSeconds} s after the trigger; only those samples reach the detector.");
 
     private static TrialOutcome[] Replay(IReadOnlyList<TrialOutcome> outcomes, float threshold, double refractorySeconds) =>
-        outcomes.Select(o =>
-        {
-            var alerts = Metrics.ReplayAlerts(o.Windows, threshold, refractorySeconds);
-            var first = o.Windows.FirstOrDefault(w => w.Score >= threshold);
-            double? firstS = alerts > 0 ? (first.DecisionTimeUs - TrialRunner.StartUs) / 1e6 : null;
-            return o with { Alerts = alerts, FirstAlertSeconds = firstS };
-        }).ToArray();
+        outcomes.Select(o => FallModelTrainer.Replay(o, threshold, refractorySeconds)).ToArray();
 
-    private static void WriteTrainingSummary(string path, ModelManifest m, (double Sensitivity, double Specificity, double MeanThresholdG) baseline, IEnumerable<(double Sensitivity, float Threshold, GroupSummary Summary)> atBounds)
+    private static void WriteTrainingSummary(
+        string path,
+        ModelManifest m,
+        (double Sensitivity, double Specificity, double MeanThresholdG) baseline,
+        IEnumerable<(double Sensitivity, float Threshold, GroupSummary Summary)> atBounds,
+        IEnumerable<(double Target, float Threshold, GroupSummary Summary)> curve,
+        IReadOnlyList<GroupSummary> perSubject)
     {
         var lines = new List<string>
         {
@@ -257,7 +268,7 @@ internal static class Commands
             $"{m.TrainingData.FallTrials} fall and {m.TrainingData.AdlTrials} ADL trials ({m.TrainingData.AdlHours:F2} h of ADL); " +
             $"{m.TrainingData.PositiveWindows} fall windows and {m.TrainingData.NegativeWindows} ADL windows.",
             "",
-            string.Create(CultureInfo.InvariantCulture, $"Operating threshold {m.Threshold:F4} (chosen on out-of-fold per-trial scores, maximising 2 × sensitivity + specificity)."),
+            string.Create(CultureInfo.InvariantCulture, $"Operating threshold {m.Threshold:F4}: chosen on out-of-fold per-trial scores as the highest threshold that still detects ≥ {TargetSensitivity:P0} of the fall trials, i.e. the fewest false alarms at the sensitivity target."),
             "",
             "## Peak-magnitude baseline (same folds)",
             "",
@@ -270,6 +281,22 @@ internal static class Commands
         };
         lines.AddRange(atBounds.Select(b => string.Create(CultureInfo.InvariantCulture,
             $"| {b.Sensitivity} | {b.Threshold:F4} | {Metrics.Pct(b.Summary.Sensitivity)} | {Metrics.Pct(b.Summary.Specificity)} | {Metrics.Num(b.Summary.FalseAlertsPerHour, "F3")} |")));
+        lines.Add("");
+        lines.Add("## Trade-off (out-of-fold, streaming, all subjects): threshold for each sensitivity target");
+        lines.Add("");
+        lines.Add("| target | threshold | sensitivity (falls) | specificity (ADL) | false alerts / h | ADL alerts |");
+        lines.Add("|---:|---:|---:|---:|---:|---:|");
+        lines.AddRange(curve.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"| ≥ {Metrics.Pct(c.Target)} | {c.Threshold:F4} | {Metrics.Pct(c.Summary.Sensitivity)} | {Metrics.Pct(c.Summary.Specificity)} | {Metrics.Num(c.Summary.FalseAlertsPerHour, "F3")} | {c.Summary.AdlAlerts} |")));
+        lines.Add("");
+        lines.Add("## Threshold chosen without the held-out subject");
+        lines.Add("");
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"The operating threshold above is chosen on the same out-of-fold scores it is reported on. Here each subject is judged at a threshold chosen (same rule, ≥ {TargetSensitivity:P0}) on the other subjects' out-of-fold scores only:"));
+        lines.Add("");
+        lines.Add("| group | sensitivity | specificity | false alerts / h |");
+        lines.Add("|---|---:|---:|---:|");
+        lines.AddRange(perSubject.Select(g => $"| {g.Group} | {Metrics.Pct(g.Sensitivity)} | {Metrics.Pct(g.Specificity)} | {Metrics.Num(g.FalseAlertsPerHour, "F3")} |"));
         lines.Add("");
         lines.Add("Cross-validated reports: `cross-validation/streaming/report.md`, `cross-validation/triggered/report.md`.");
         File.WriteAllText(path, string.Join('\n', lines) + "\n");

@@ -1,10 +1,14 @@
 namespace Edge.Detection.Features;
 
 /// <summary>
-/// The feature set <c>waist-impact-v1</c>: cheap statistics of one impact-centred window of a
-/// waist-worn accelerometer. Everything is rotation invariant (magnitudes and the angle between mean
-/// acceleration vectors), because the wearable's axes differ from SisFall's and a sensor can be clipped
-/// on either way round.
+/// The feature set <c>waist-impact-v2</c>: cheap statistics of one impact-centred window of a
+/// waist-worn accelerometer. The first 17 features are rotation invariant (magnitudes and the angle
+/// between mean acceleration vectors). The two posture features (<c>pre_tilt_deg</c>,
+/// <c>post_tilt_deg</c>) are the angle between gravity and the device's y axis, which the belt clip
+/// fixes along the body (y points down the body when standing, as in SisFall; see
+/// <c>hardware/enclosure/README.md</c>): 0° upright, 90° lying. They use |y| only, so they do not
+/// change when the unit is turned about y (front or side of the pelvis) or clipped upside down, but
+/// they are wrong for a unit mounted with y across the body.
 /// </summary>
 /// <remarks>
 /// Segments, in seconds relative to the impact sample (index <c>pre</c> of the window):
@@ -18,7 +22,7 @@ namespace Edge.Detection.Features;
 public static class FallFeatures
 {
     /// <summary>Identifier written to the manifest; a model for any other set is refused.</summary>
-    public const string FeatureSetId = "waist-impact-v1";
+    public const string FeatureSetId = "waist-impact-v2";
 
     /// <summary>Below this magnitude the wearer is taken to be in free fall.</summary>
     public const float FreeFallG = 0.6f;
@@ -43,7 +47,13 @@ public static class FallFeatures
         "orientation_change_deg", // angle between mean acceleration before and after
         "before_mean_jerk_gps", // movement before the event (walking vs lying or sitting)
         "descent_rotation_deg", // angle between mean acceleration before and in the last 0.3 s before the impact
+        "pre_tilt_deg",         // posture before: angle of mean acceleration from the y (body) axis, 0° upright, 90° lying
+        "post_tilt_deg",        // posture after: the same angle after the impact (lying after a fall)
+        "activity_ratio_log",   // ln((before_std + 0.02 g) / (after_std + 0.02 g)): active before, still after
     ];
+
+    /// <summary>Added to both spreads in <c>activity_ratio_log</c> so still-before and still-after stay finite (g).</summary>
+    public const float ActivityFloorG = 0.02f;
 
     /// <summary>Number of features.</summary>
     public static int Count => Names.Count;
@@ -164,6 +174,32 @@ public static class FallFeatures
         features[14] = orientation;
         features[15] = beforeJerk / Math.Max(1, b1 - Math.Max(1, b0));
         features[16] = descentRotation;
+        features[17] = Tilt(x, y, z, b0, b1);
+        features[18] = Tilt(x, y, z, a0, a1);
+        features[19] = MathF.Log((beforeStd + ActivityFloorG) / (afterStd + ActivityFloorG));
+    }
+
+    /// <summary>
+    /// Angle in degrees between the mean acceleration over [s0, s1) and the y axis, ignoring its sign:
+    /// 0° when gravity is along y (upright), 90° when it is across y (lying). 0 for an empty segment.
+    /// </summary>
+    private static float Tilt(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, int s0, int s1)
+    {
+        float ax = 0, ay = 0, az = 0;
+        for (var i = s0; i < s1; i++)
+        {
+            ax += x[i];
+            ay += y[i];
+            az += z[i];
+        }
+
+        var norm = MathF.Sqrt((ax * ax) + (ay * ay) + (az * az));
+        if (s1 <= s0 || norm < 1e-6f)
+        {
+            return 0;
+        }
+
+        return MathF.Acos(Math.Clamp(MathF.Abs(ay) / norm, 0f, 1f)) * (180f / MathF.PI);
     }
 
     private static float Jerk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, int i, float rate)

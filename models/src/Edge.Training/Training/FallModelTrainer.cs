@@ -135,47 +135,66 @@ public static class FallModelTrainer
     }
 
     /// <summary>
-    /// Chooses the operating threshold on out-of-fold per-trial scores: the threshold that maximises
-    /// 2 × sensitivity + specificity (a missed fall costs more than a false alarm), placed halfway
-    /// between neighbouring trial scores; among equally good thresholds the median one.
+    /// Chooses the operating threshold on out-of-fold per-trial scores: the highest threshold that still
+    /// alerts on at least <paramref name="targetSensitivity"/> of the fall trials (so the fewest ADL
+    /// trials reach it), placed halfway between the lowest fall score it must keep and the next lower
+    /// trial score. A missed fall costs far more than a false alarm, so sensitivity is the constraint
+    /// and false alarms are what is minimised.
     /// </summary>
-    public static float ChooseThreshold(IReadOnlyList<TrialOutcome> outcomes)
+    public static float ChooseThreshold(IReadOnlyList<TrialOutcome> outcomes, double targetSensitivity)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        var falls = outcomes.Where(o => o.Trial.Label == TrialLabel.Fall).Select(o => o.MaxScore).ToArray();
+        if (targetSensitivity is <= 0 or > 1 || double.IsNaN(targetSensitivity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(targetSensitivity), targetSensitivity, "target sensitivity must be in (0, 1]");
+        }
+
+        var falls = outcomes.Where(o => o.Trial.Label == TrialLabel.Fall).Select(o => o.MaxScore).OrderDescending().ToArray();
         var adls = outcomes.Where(o => o.Trial.Label == TrialLabel.Adl).Select(o => o.MaxScore).ToArray();
         if (falls.Length == 0 || adls.Length == 0)
         {
             throw new InvalidOperationException("choosing a threshold needs fall and ADL trials");
         }
 
-        var scores = falls.Concat(adls).Append(0f).Append(1f).Distinct().Order().ToArray();
-        var best = double.MinValue;
-        var ties = new List<float>();
-        for (var i = 1; i < scores.Length; i++)
+        var needed = (int)Math.Ceiling((targetSensitivity * falls.Length) - 1e-9);
+        var keep = falls[Math.Clamp(needed, 1, falls.Length) - 1];
+        var below = falls.Concat(adls).Where(s => s < keep).DefaultIfEmpty(0f).Max();
+        var threshold = (keep + below) / 2;
+        return Math.Clamp(threshold, 1e-6f, 1 - 1e-6f);
+    }
+
+    /// <summary>
+    /// Estimates the optimism of choosing the threshold on the same out-of-fold scores it is judged on:
+    /// for every subject the threshold is chosen (as in <see cref="ChooseThreshold"/>) on the other
+    /// subjects' out-of-fold scores only, and the subject's trials are replayed at it.
+    /// </summary>
+    public static TrialOutcome[] ThresholdPerHeldOutSubject(IReadOnlyList<TrialOutcome> outcomes, double targetSensitivity, double refractorySeconds)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var result = new TrialOutcome[outcomes.Count];
+        foreach (var subject in outcomes.Select(o => o.Trial.Subject).Distinct())
         {
-            var t = (scores[i - 1] + scores[i]) / 2;
-            if (t <= 0 || t >= 1)
+            var threshold = ChooseThreshold(outcomes.Where(o => o.Trial.Subject != subject).ToList(), targetSensitivity);
+            for (var i = 0; i < outcomes.Count; i++)
             {
-                continue;
-            }
-
-            var sens = falls.Count(s => s >= t) / (double)falls.Length;
-            var spec = adls.Count(s => s < t) / (double)adls.Length;
-            var objective = (2 * sens) + spec;
-            if (objective > best + 1e-12)
-            {
-                best = objective;
-                ties.Clear();
-            }
-
-            if (Math.Abs(objective - best) <= 1e-12)
-            {
-                ties.Add(t);
+                if (outcomes[i].Trial.Subject == subject)
+                {
+                    result[i] = Replay(outcomes[i], threshold, refractorySeconds);
+                }
             }
         }
 
-        return ties[ties.Count / 2];
+        return result;
+    }
+
+    /// <summary>The outcome the detector's decision rule gives on these scored windows at another threshold.</summary>
+    public static TrialOutcome Replay(TrialOutcome outcome, float threshold, double refractorySeconds)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var alerts = Metrics.ReplayAlerts(outcome.Windows, threshold, refractorySeconds);
+        var first = outcome.Windows.FirstOrDefault(w => w.Score >= threshold);
+        double? firstS = alerts > 0 ? (first.DecisionTimeUs - TrialRunner.StartUs) / 1e6 : null;
+        return outcome with { Alerts = alerts, FirstAlertSeconds = firstS };
     }
 
     /// <summary>
