@@ -64,6 +64,7 @@ public sealed class GatewayUplinkTests
             ["Uplink:SiteId"] = TestCloud.SiteId,
             ["Uplink:GatewayKey"] = key,
             ["Uplink:PollInterval"] = "00:00:00.200",
+            ["Uplink:HealthSummary:Interval"] = "00:00:01",
         };
         using var host = GatewayHost.CreateBuilder([], b =>
         {
@@ -134,6 +135,8 @@ public sealed class GatewayUplinkTests
             var status = host.Services.GetRequiredService<UplinkStatus>();
             using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await status.WaitForAsync(s => s.Delivered >= 6 && s.Backlog == 0, drained.Token);
+            var before = status.Current.Delivered;
+            await status.WaitForAsync(s => s.Delivered > before, drained.Token); // at least one more: a health summary (every second here)
 
             var stored = await cloud.Store.GetEventsAsync(TestCloud.SiteId, default);
             var fallEvents = stored.Where(e => e.IncidentId == $"{TestCloud.GatewayId}:{fall.Incident.Id}").ToList();
@@ -143,6 +146,12 @@ public sealed class GatewayUplinkTests
             var cloudIncident = Assert.Single(await cloud.Store.GetIncidentsAsync([TestCloud.SiteId], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), default), i => i.Kind == "fall");
             Assert.Equal("u1", cloudIncident.Unit);
             Assert.NotNull(cloudIncident.TimeToAccept);
+
+            var summary = stored.Concat(await cloud.Store.GetEventsAsync(TestCloud.SiteId, default)).First(e => e.Type == UplinkEventTypes.HealthSummary);
+            Assert.Contains("\"deviceId\":\"dev-a\"", summary.Payload, StringComparison.Ordinal);
+            Assert.Contains("\"residentRef\":\"res-bob\"", summary.Payload, StringComparison.Ordinal);
+            var devices = await cloud.Store.GetDevicesAsync([TestCloud.SiteId], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), default);
+            Assert.Equal(["dev-a", "dev-b"], devices.Select(d => d.DeviceId).Order(StringComparer.Ordinal));
 
             // What went over the wire: contract members only, no numeric arrays, no names, no notes.
             RawDataInspector.AssertNoRawSensorData(cloud.Bodies);

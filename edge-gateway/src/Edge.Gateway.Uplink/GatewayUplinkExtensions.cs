@@ -19,6 +19,9 @@ public static class GatewayUplinkExtensions
     {
         builder.Services.AddSingleton<IOutboxConnectionFactory, GatewayDatabaseConnections>();
         builder.Services.AddSingleton<IIncidentTransitionObserver, IncidentOutboxObserver>();
+        builder.Services.AddOptions<HealthSummaryOptions>().Bind(builder.Configuration.GetSection(HealthSummaryOptions.SectionName))
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Uplink:HealthSummary:Interval must be at least one second.").ValidateOnStart();
+        builder.Services.AddHostedService<HealthSummaryPublisher>();
         builder.AddUplink();
         return builder;
     }

@@ -207,4 +207,5 @@ public static class UplinkEventIds
     public const int BatchRefused = 8006;
     public const int HealthExpired = 8007;
     public const int CycleFailed = 8008;
+    public const int HealthSummaryFailed = 8009;
 }
