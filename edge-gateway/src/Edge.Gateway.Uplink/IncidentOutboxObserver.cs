@@ -38,7 +38,6 @@ public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry 
             Unit = unit,
             Room = incident.RoomName,
             AcceptedBy = transition.Kind == TransitionKind.Accepted ? transition.Actor : null,
-            EscalationLevel = transition.Kind == TransitionKind.Retriggered ? incident.TriggerCount : null,
             Outcome = transition.Kind == TransitionKind.Resolved ? Outcome(transition.Outcome ?? incident.Outcome) : null,
         };
         var id = $"{outbox.GatewayId}:{incident.Id}";
