@@ -4,6 +4,7 @@ using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Registry;
+using Edge.Gateway.StaffPage;
 using Edge.Gateway.Storage;
 using Edge.Gateway.Supervision;
 using Microsoft.Extensions.Configuration;
@@ -33,7 +34,8 @@ public static class GatewayHost
             .AddAlerting()
             .AddDetection()
             .AddSupervision()
-            .AddIngest();
+            .AddIngest()
+            .AddStaffPage();
         return builder;
     }
 
