@@ -179,5 +179,26 @@ public class TriggeredModeTests
         rig.Run(61_000_000);
         Assert.Equal(5, rig.Node.LastActiveSeconds);
         Assert.InRange(rig.Node.LastMaxMagnitudeMilliG, 1010, 1030);
+
+        // On the wire: the boot status covers nothing yet, the 60 s heartbeat the five active seconds.
+        var statuses = rig.Publisher.Statuses.ToList();
+        Assert.Equal(2, statuses.Count);
+        Assert.Equal(0, statuses[0].ActiveSeconds);
+        Assert.Equal(5, statuses[1].ActiveSeconds);
+        Assert.Equal(rig.Node.LastMaxMagnitudeMilliG, statuses[1].MaxMagnitudeMilliG);
+    }
+
+    [Fact]
+    public void Heartbeat_AfterAQuietPeriod_ReportsNoActivity()
+    {
+        // Movement only in the first heartbeat period; the next one must start from zero.
+        var rig = TriggeredRig(n => n / 50 is >= 10 and < 15 && n % 2 == 0 ? P(400, 0, 2048) : Still(n));
+        rig.Run(121_000_000);
+
+        var statuses = rig.Publisher.Statuses.ToList();
+        Assert.Equal(3, statuses.Count);
+        Assert.Equal(5, statuses[1].ActiveSeconds);
+        Assert.Equal(0, statuses[2].ActiveSeconds);
+        Assert.InRange(statuses[2].MaxMagnitudeMilliG, 990, 1010);
     }
 }

@@ -61,7 +61,7 @@ internal static class Messages
 
     public static byte[] Bytes(AccelBatch b) => WireEncoder.ToBytes(b);
 
-    public static byte[] Status(string device, uint seq, byte soc = 80, bool online = true, bool worn = true, bool externalPower = false, bool charging = false, DeviceMode mode = DeviceMode.Streaming, uint uptime = 100)
+    public static byte[] Status(string device, uint seq, byte soc = 80, bool online = true, bool worn = true, bool externalPower = false, bool charging = false, DeviceMode mode = DeviceMode.Streaming, uint uptime = 100, ushort activeSeconds = 0)
     {
         if (!online)
         {
@@ -95,6 +95,8 @@ internal static class Messages
             RssiDbm = -60,
             Mode = mode,
             SampleRateHz = 50,
+            ActiveSeconds = activeSeconds,
+            MaxMagnitudeMilliG = (ushort)(activeSeconds > 0 ? 1400 : 1000),
             FirmwareVersion = "1.0.0",
         });
     }

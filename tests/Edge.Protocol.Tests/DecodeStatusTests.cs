@@ -52,7 +52,7 @@ public class DecodeStatusTests
 
     [Theory]
     [InlineData(Accel, 19)]
-    [InlineData(Status, 26)]
+    [InlineData(Status, 30)]
     [InlineData(Event, 14)]
     [InlineData(Config, 19)]
     public void Decode_BodyShorterThanFixedFields_IsTruncated(string vector, int bodyBytes)
@@ -185,9 +185,9 @@ public class DecodeStatusTests
         { "status state of charge 254", Status, b => b[B + 10] = 254 },
         { "status flag bit 4", Status, b => b[B + 11] = 0x11 },
         { "status mode 2", Status, b => b[B + 13] = 2 },
-        { "status firmware length 17", Status, b => { b[B + 26] = 17; b.AddRange("123456789012"u8.ToArray()); } },
-        { "status firmware char 0x7F", Status, b => b[B + 27] = 0x7F },
-        { "status firmware char 0x1F", Status, b => b[B + 28] = 0x1F },
+        { "status firmware length 17", Status, b => { b[B + 30] = 17; b.AddRange("123456789012"u8.ToArray()); } },
+        { "status firmware char 0x7F", Status, b => b[B + 31] = 0x7F },
+        { "status firmware char 0x1F", Status, b => b[B + 32] = 0x1F },
         { "event kind 0", Event, b => b[B + 4] = 0 },
         { "event kind 5", Event, b => b[B + 4] = 5 },
         { "config mode 2", Config, b => b[B + 4] = 2 },
@@ -213,7 +213,8 @@ public class DecodeStatusTests
         { "state of charge 255 (unknown)", Status, b => b[B + 10] = 255 },
         { "state of charge 100", Status, b => b[B + 10] = 100 },
         { "all status flags", Status, b => b[B + 11] = 0x0F },
-        { "empty firmware version", Status, b => { b[B + 26] = 0; b.RemoveRange(B + 27, 5); } },
+        { "empty firmware version", Status, b => { b[B + 30] = 0; b.RemoveRange(B + 31, 5); } },
+        { "status activity at its maximum", Status, b => { Set16(b, B + 26, 0xFFFF); Set16(b, B + 28, 0xFFFF); } },
         { "accel period 1000", Accel, b => Set16(b, B + 12, 1000) },
         { "accel period 1000000", Accel, b => { Set16(b, B + 12, 1_000_000 & 0xFFFF); Set16(b, B + 14, 1_000_000 >> 16); } },
         { "accel range 2", Accel, b => b[B + 16] = 2 },

@@ -54,6 +54,8 @@ public static class GoldenVectors
         BufferedUnsent = 0,
         DroppedBatches = 0,
         MissedDeadlines = 3,
+        ActiveSeconds = 42,
+        MaxMagnitudeMilliG = 2315,
         FirmwareVersion = "1.0.0",
     };
 
@@ -115,7 +117,7 @@ public static class GoldenVectors
         new("accel-8g-triggered-at-wrap", AccelTriggeredAtWrap(),
             "0101076d352d30303031ffffffff00000000010000001027000008030100001000f0010093448f48"),
         new("status-online", Status(),
-            "0102076d352d3030303107000000100e00006e0f5705c30132000000000000000300000005312e302e302a4826eb"),
+            "0102076d352d3030303107000000100e00006e0f5705c3013200000000000000030000002a000b0905312e302e30cd2c6676"),
         new("event-button-press", ButtonPress(),
             "0103076d352d303030310100000001404b4c0000000000000047b6c1cb"),
         new("event-impact-trigger", ImpactTrigger(),

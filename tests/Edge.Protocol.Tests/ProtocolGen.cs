@@ -59,6 +59,8 @@ public static class ProtocolGen
         from buffered in U16
         from dropped in U32
         from missed in U32
+        from active in U16
+        from maxMg in U16
         from fwLength in Gen.Choose(0, WireFormat.MaxFirmwareVersionLength)
         from fw in Gen.ArrayOf(Gen.Choose(0x20, 0x7E).Select(c => (char)c), fwLength)
         select new DeviceStatus
@@ -75,6 +77,8 @@ public static class ProtocolGen
             BufferedUnsent = buffered,
             DroppedBatches = dropped,
             MissedDeadlines = missed,
+            ActiveSeconds = active,
+            MaxMagnitudeMilliG = maxMg,
             FirmwareVersion = new string(fw),
         };
 

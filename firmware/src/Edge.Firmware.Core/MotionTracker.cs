@@ -79,6 +79,17 @@ namespace Edge.Firmware.Core
             Samples = 0;
         }
 
+        /// <summary>
+        /// Starts a new summary period after a status that reported <paramref name="activeSecondsSent"/>:
+        /// active seconds counted since that status was built are kept for the next one.
+        /// </summary>
+        public void StartNextSummary(int activeSecondsSent)
+        {
+            int rest = ActiveSeconds - activeSecondsSent;
+            ResetSummary();
+            ActiveSeconds = rest > 0 ? rest : 0;
+        }
+
         private void SetReference(short x, short y, short z)
         {
             _refX = x;

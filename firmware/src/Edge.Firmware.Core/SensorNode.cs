@@ -208,10 +208,10 @@ namespace Edge.Firmware.Core
         /// <summary>Messages published again because their acknowledgement did not come in time or the session dropped.</summary>
         public long Resends { get; private set; }
 
-        /// <summary>Active seconds in the last completed heartbeat period (not on the wire in protocol v1).</summary>
+        /// <summary>Active seconds in the last status sent (its <see cref="DeviceStatus.ActiveSeconds"/>).</summary>
         public int LastActiveSeconds { get; private set; }
 
-        /// <summary>Largest magnitude in the last completed heartbeat period, milli-g (not on the wire in protocol v1).</summary>
+        /// <summary>Largest magnitude in the last status sent, milli-g (its <see cref="DeviceStatus.MaxMagnitudeMilliG"/>).</summary>
         public int LastMaxMagnitudeMilliG { get; private set; }
 
         /// <summary>Events waiting for or awaiting acknowledgement.</summary>
@@ -892,9 +892,12 @@ namespace Edge.Firmware.Core
             _lastSentFlags = _statusMessage.Flags;
             _lastSentSoc = _stateOfCharge;
             _nextHeartbeatUs = now + (_settings.HeartbeatSeconds * 1000000L);
-            LastActiveSeconds = _motion.ActiveSeconds;
-            LastMaxMagnitudeMilliG = _motion.MaxMagnitudeMilliG;
-            _motion.ResetSummary();
+            LastActiveSeconds = _statusMessage.ActiveSeconds;
+            LastMaxMagnitudeMilliG = _statusMessage.MaxMagnitudeMilliG;
+
+            // The next status counts from here; seconds that became active while this one was being
+            // published stay counted for the next.
+            _motion.StartNextSummary(_statusMessage.ActiveSeconds);
         }
 
         private int StatusFlags(long now)
@@ -947,6 +950,10 @@ namespace Edge.Firmware.Core
             s.BufferedUnsent = (ushort)(unsent > 65535 ? 65535 : unsent);
             s.DroppedBatches = (uint)DroppedBatches;
             s.MissedDeadlines = (uint)(_scheduler.Missed + ReadFailures);
+            int active = _motion.ActiveSeconds;
+            int peak = _motion.MaxMagnitudeMilliG;
+            s.ActiveSeconds = (ushort)(active > 65535 ? 65535 : active);
+            s.MaxMagnitudeMilliG = (ushort)(peak > 65535 ? 65535 : peak);
         }
 
         private int CountUnsentSamples()

@@ -119,6 +119,12 @@ namespace Edge.Protocol
         /// <summary>Sampling deadlines missed since boot.</summary>
         public uint MissedDeadlines { get; set; }
 
+        /// <summary>Seconds (of device time) with movement since the previous status (saturates at 65535).</summary>
+        public ushort ActiveSeconds { get; set; }
+
+        /// <summary>Largest acceleration magnitude since the previous status, milli-g (saturates at 65535).</summary>
+        public ushort MaxMagnitudeMilliG { get; set; }
+
         /// <summary>Firmware version, up to 16 printable ASCII characters, e.g. "1.0.0".</summary>
         public string FirmwareVersion { get; set; }
 

@@ -240,7 +240,7 @@ namespace Edge.Protocol
 
         private static DecodeResult DecodeStatusMessage(byte[] b, int p, int end, string id)
         {
-            if (end - p < 27)
+            if (end - p < WireEncoder.StatusFixedBody)
             {
                 return DecodeResult.Fail(DecodeStatus.Truncated, MessageType.Status, id);
             }
@@ -258,8 +258,10 @@ namespace Edge.Protocol
             m.BufferedUnsent = LittleEndian.ReadUInt16(b, p + 16);
             m.DroppedBatches = LittleEndian.ReadUInt32(b, p + 18);
             m.MissedDeadlines = LittleEndian.ReadUInt32(b, p + 22);
-            int fwLength = b[p + 26];
-            p += 27;
+            m.ActiveSeconds = LittleEndian.ReadUInt16(b, p + 26);
+            m.MaxMagnitudeMilliG = LittleEndian.ReadUInt16(b, p + 28);
+            int fwLength = b[p + 30];
+            p += WireEncoder.StatusFixedBody;
 
             if (fwLength > WireFormat.MaxFirmwareVersionLength)
             {

@@ -12,8 +12,11 @@ namespace Edge.Protocol
         /// <summary>Fixed part of an accelerometer batch without the id and samples: 27 bytes.</summary>
         public const int AccelOverhead = 3 + 4 + 8 + 4 + 1 + 1 + 2 + WireFormat.CrcSize;
 
-        /// <summary>Fixed part of a status message without the id and firmware version: 34 bytes.</summary>
-        public const int StatusOverhead = 3 + 27 + WireFormat.CrcSize;
+        /// <summary>Fixed body of a status message before the firmware version: 31 bytes.</summary>
+        public const int StatusFixedBody = 31;
+
+        /// <summary>Fixed part of a status message without the id and firmware version: 38 bytes.</summary>
+        public const int StatusOverhead = 3 + StatusFixedBody + WireFormat.CrcSize;
 
         /// <summary>Fixed part of an event message without the id: 22 bytes.</summary>
         public const int EventOverhead = 3 + 4 + 1 + 8 + 2 + WireFormat.CrcSize;
@@ -122,8 +125,10 @@ namespace Edge.Protocol
             LittleEndian.WriteUInt16(buffer, p + 16, m.BufferedUnsent);
             LittleEndian.WriteUInt32(buffer, p + 18, m.DroppedBatches);
             LittleEndian.WriteUInt32(buffer, p + 22, m.MissedDeadlines);
-            buffer[p + 26] = (byte)fw.Length;
-            p += 27;
+            LittleEndian.WriteUInt16(buffer, p + 26, m.ActiveSeconds);
+            LittleEndian.WriteUInt16(buffer, p + 28, m.MaxMagnitudeMilliG);
+            buffer[p + 30] = (byte)fw.Length;
+            p += WireEncoder.StatusFixedBody;
             for (int i = 0; i < fw.Length; i++)
             {
                 buffer[p++] = (byte)fw[i];

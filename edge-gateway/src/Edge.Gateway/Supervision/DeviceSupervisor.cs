@@ -100,6 +100,13 @@ public sealed partial class DeviceSupervisor(
                 h.Mode = status.Mode;
             }
 
+            // The heartbeat's activity summary: the device moved since its previous status (it sees
+            // per-axis changes such as turning over in bed, which a batch's magnitude range misses).
+            if (status is { Online: true, ActiveSeconds: > 0 } && !retained)
+            {
+                h.LastMovement = arrival;
+            }
+
             if (status.Online && !status.Worn)
             {
                 h.NotWornFlagSince ??= arrival;
