@@ -1,4 +1,5 @@
 using Edge.Gateway.Alerting;
+using Edge.Gateway.Commissioning;
 using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
@@ -35,7 +36,8 @@ public static class GatewayHost
             .AddDetection()
             .AddSupervision()
             .AddIngest()
-            .AddStaffPage();
+            .AddStaffPage()
+            .AddCommissioning();
         return builder;
     }
 

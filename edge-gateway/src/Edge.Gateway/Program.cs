@@ -15,6 +15,12 @@ if (args is ["db", .. var dbArgs])
     return await Edge.Gateway.Storage.DbCommand.RunAsync(dbArgs, TimeProvider.System);
 }
 
+// `commission start|stop|status|report`: the technician's commissioning mode and report (hardware/README.md).
+if (args is ["commission", .. var commissionArgs])
+{
+    return await Edge.Gateway.Commissioning.CommissioningCommand.RunAsync(commissionArgs, TimeProvider.System);
+}
+
 using var host = GatewayHost.CreateBuilder(args).Build();
 await host.RunAsync();
 return 0;
