@@ -22,6 +22,22 @@ public interface IMqttClient : IAsyncDisposable
     event EventHandler<MqttConnectionEvent>? ConnectionChanged;
 
     /// <summary>
+    /// Raised once per QoS 1/2 publish when the broker acknowledges it (PUBACK; PUBCOMP for QoS 2), with
+    /// the <see cref="PublishResult.MessageId"/> of that publish; also for a message queued while
+    /// disconnected, once it has been sent after the reconnect and acknowledged. Never raised for QoS 0:
+    /// the broker does not acknowledge those, so no acknowledgement is promised. A message the library
+    /// still holds when the client is disposed is never acknowledged.
+    /// </summary>
+    /// <remarks>
+    /// Raised on the network thread (or, when the acknowledgement overtakes the return of
+    /// <see cref="PublishAsync"/>, on the publishing thread just before it returns): the message id can
+    /// arrive here before the caller has seen it. Handlers must be quick and must not wait for a publish
+    /// (the network thread frees the slots a publish waits for). A handler that throws is logged
+    /// (event 1116) and does not stop the other handlers or the client.
+    /// </remarks>
+    event EventHandler<MqttPublishAcknowledged>? PublishAcknowledged;
+
+    /// <summary>
     /// Connects, retrying with backoff while the broker is unreachable, until the broker accepts the
     /// connection. Later drops reconnect automatically.
     /// </summary>

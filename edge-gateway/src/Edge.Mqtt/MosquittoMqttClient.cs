@@ -119,6 +119,9 @@ public sealed partial class MosquittoMqttClient : IMqttClient
     public event EventHandler<MqttConnectionEvent>? ConnectionChanged;
 
     /// <inheritdoc />
+    public event EventHandler<MqttPublishAcknowledged>? PublishAcknowledged;
+
+    /// <inheritdoc />
     public async Task ConnectAsync(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
@@ -457,28 +460,61 @@ public sealed partial class MosquittoMqttClient : IMqttClient
 
             if (_pending.TryRemove(new KeyValuePair<int, byte>(mid, AckedBeforeRecorded)))
             {
-                return; // on_publish already came and released the slot
+                // on_publish already came and released the slot, before its QoS was known here.
+                RaisePublishAcknowledged(mid, qos);
+                return;
             }
         }
     }
 
     private void Acknowledge(int mid)
     {
+        var qos = AckedBeforeRecorded;
         while (true)
         {
-            if (_pending.TryRemove(mid, out _))
+            if (_pending.TryRemove(mid, out var recorded))
             {
+                qos = recorded;
                 break;
             }
 
             if (_pending.TryAdd(mid, AckedBeforeRecorded))
             {
-                break;
+                break; // Record raises the event once it knows the QoS
             }
         }
 
         Interlocked.Increment(ref _published);
         ReleaseSlot();
+        if (qos != AckedBeforeRecorded)
+        {
+            RaisePublishAcknowledged(mid, qos);
+        }
+    }
+
+    // libmosquitto calls on_publish for QoS 0 once the packet is written: that is no acknowledgement.
+    private void RaisePublishAcknowledged(int mid, byte qos)
+    {
+        var handlers = PublishAcknowledged;
+        if (handlers is null || qos == (byte)MqttQos.AtMostOnce)
+        {
+            return;
+        }
+
+        var e = new MqttPublishAcknowledged(mid, (MqttQos)qos);
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<MqttPublishAcknowledged>>())
+        {
+            try
+            {
+                handler(this, e);
+            }
+#pragma warning disable CA1031 // A subscriber's exception must not reach the library's network thread.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.AckHandlerFailed(_logger, _clientId, mid, ex);
+            }
+        }
     }
 
     private void ReleaseSlot()
@@ -847,5 +883,8 @@ public sealed partial class MosquittoMqttClient : IMqttClient
 
         [LoggerMessage(1115, LogLevel.Trace, "libmosquitto ({ClientId}): {Line}")]
         public static partial void LibraryDebug(ILogger logger, string clientId, string line);
+
+        [LoggerMessage(1116, LogLevel.Error, "MQTT client {ClientId}: a PublishAcknowledged handler threw (mid {Mid})")]
+        public static partial void AckHandlerFailed(ILogger logger, string clientId, int mid, Exception ex);
     }
 }

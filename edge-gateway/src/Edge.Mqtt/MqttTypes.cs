@@ -41,6 +41,14 @@ public enum PublishStatus
 /// <param name="Status">Whether the message was accepted, queued for after reconnect, or dropped.</param>
 public readonly record struct PublishResult(int MessageId, PublishStatus Status);
 
+/// <summary>
+/// The broker acknowledged a QoS 1 publish (PUBACK) or completed a QoS 2 one (PUBCOMP). Raised by
+/// <see cref="IMqttClient.PublishAcknowledged"/>; never for QoS 0, which the broker does not acknowledge.
+/// </summary>
+/// <param name="MessageId">The id <see cref="IMqttClient.PublishAsync"/> returned in <see cref="PublishResult.MessageId"/>.</param>
+/// <param name="Qos">The QoS the message was published with (1 or 2).</param>
+public readonly record struct MqttPublishAcknowledged(int MessageId, MqttQos Qos);
+
 /// <summary>Kind of connection change.</summary>
 public enum MqttConnectionEventKind
 {

@@ -10,16 +10,19 @@ namespace Edge.Simulator;
 /// (its own client id, credentials and last will, like a real wearable).
 /// </summary>
 /// <remarks>
-/// Acknowledgement: <see cref="IMqttClient"/> reports no per-message PUBACK. This adapter reports a
-/// message as acknowledged once libmosquitto has accepted it, because from then on libmosquitto's own
-/// queue delivers it at least once (it resends QoS 1 messages after a reconnect). The firmware's own
-/// retry-until-PUBACK logic is therefore exercised by the unit tests with a fake session, not here.
+/// Acknowledgement: the broker's PUBACK for each QoS 1 message (<see cref="IMqttClient.PublishAcknowledged"/>)
+/// is reported to the firmware core through <see cref="Acked"/>, so the core's retry-until-acknowledged
+/// logic runs for real: a message without a PUBACK within ack_timeout_ms, or in flight when the session
+/// drops, is published again (and the gateway drops the duplicate by its sequence number).
 /// Connect: the client connects once and then reconnects by itself; <see cref="Connect"/> starts it
 /// and afterwards reports its state.
 /// </remarks>
 internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger) : IAsyncDisposable
 {
     private MosquittoMqttClient? _client;
+
+    /// <summary>The broker acknowledged the QoS 1 message with this id (raised on the MQTT network thread).</summary>
+    public event PublishAckedHandler? Acked;
     private Task? _connect;
     private readonly CancellationTokenSource _cts = new();
 
@@ -35,6 +38,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         if (_client is null)
         {
             _client = new MosquittoMqttClient(options, logger);
+            _client.PublishAcknowledged += (_, e) => Acked?.Invoke(e.MessageId);
             _connect = _client.ConnectAsync(_cts.Token);
         }
 
@@ -106,20 +110,32 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 /// One simulated device's <see cref="IMqttPublisher"/>: its own network-down switch and
 /// acknowledgements over a connection that is its own or shared with other simulated devices.
 /// </summary>
-internal sealed class DeviceLink(MqttPublisherAdapter connection) : IMqttPublisher
+/// <remarks>
+/// Message ids are unique per connection, so on a shared connection every device hears every
+/// acknowledgement and the firmware core ignores the ids it did not publish.
+/// </remarks>
+internal sealed class DeviceLink : IMqttPublisher
 {
+    private readonly MqttPublisherAdapter _connection;
+
+    public DeviceLink(MqttPublisherAdapter connection)
+    {
+        _connection = connection;
+        connection.Acked += id => Acked?.Invoke(id);
+    }
+
     public event PublishAckedHandler? Acked;
 
-    public MqttPublisherAdapter Connection => connection;
+    public MqttPublisherAdapter Connection => _connection;
 
     /// <summary>Scenario "offline": the device behaves as if its Wi-Fi were gone.</summary>
     public bool NetworkDown { get; set; }
 
-    public bool IsConnected => !NetworkDown && connection.IsConnected;
+    public bool IsConnected => !NetworkDown && _connection.IsConnected;
 
     public int RssiDbm => NetworkDown ? 0 : -55;
 
-    public bool Connect() => !NetworkDown && connection.Connect();
+    public bool Connect() => !NetworkDown && _connection.Connect();
 
     public int Publish(string topic, byte[] payload, int length, int qos, bool retain)
     {
@@ -128,13 +144,7 @@ internal sealed class DeviceLink(MqttPublisherAdapter connection) : IMqttPublish
             return 0;
         }
 
-        var id = connection.Publish(topic, payload, length, qos, retain);
-        if (id != 0)
-        {
-            // Handed to libmosquitto, whose queue delivers it at least once (see the class above).
-            Acked?.Invoke(id);
-        }
-
-        return id;
+        // The broker's PUBACK arrives later through Acked; 0 when the message was not accepted.
+        return _connection.Publish(topic, payload, length, qos, retain);
     }
 }

@@ -221,6 +221,14 @@ public sealed class Simulation : IAsyncDisposable
             SampleRateHz = _scenario.SampleRateHz,
             Mode = mode,
         };
+        if (_options.Speed == 0)
+        {
+            // As fast as possible, the simulated clock runs far ahead of the network: a real PUBACK
+            // would look overdue after the default 10 s of simulated time and every message would be
+            // resent. Allow the longest acknowledgement wait the firmware accepts instead.
+            settings.AckTimeoutMs = 600_000;
+        }
+
         var seed = _rng.Next();
         var period = settings.SamplePeriodUs;
         var clock = new SimulatedClock(() => _nowUs, 1_000_000 + _rng.NextInt64(period)); // booted ~1 s before, random phase
