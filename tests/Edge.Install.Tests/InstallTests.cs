@@ -140,7 +140,7 @@ public sealed class InstallTests(InstalledRootFixture fixture) : IClassFixture<I
         var unit = File.ReadAllLines(_root.InRoot("/etc/systemd/system/edge-gateway.service"));
         foreach (var line in new[]
         {
-            "Type=notify", "Restart=on-failure", "WatchdogSec=30s", "User=edge", "SupplementaryGroups=dialout",
+            "Type=notify", "Restart=always", "WatchdogSec=30s", "User=edge", "SupplementaryGroups=dialout",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/edge", "ProtectHome=yes",
             "PrivateTmp=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
         })
