@@ -61,7 +61,7 @@ public class OptionsValidationTests
     {
         await using var gw = await TestGateway.CreateAsync();
 
-        Assert.Equal(64, gw.Host.Services.GetRequiredService<IOptions<IngestOptions>>().Value.DeviceQueueCapacity);
+        Assert.Equal(1024, gw.Host.Services.GetRequiredService<IOptions<IngestOptions>>().Value.DeviceQueueCapacity);
         Assert.Equal(15, gw.Host.Services.GetRequiredService<IOptions<SupervisionOptions>>().Value.BatteryLowPercent);
         var mqtt = gw.Host.Services.GetRequiredService<IOptions<Edge.Mqtt.MqttClientOptions>>().Value;
         Assert.False(mqtt.CleanSession);

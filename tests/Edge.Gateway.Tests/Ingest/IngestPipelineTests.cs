@@ -107,6 +107,43 @@ public class IngestPipelineTests
     }
 
     [Fact]
+    public async Task Offer_DeviceReplaysItsOfflineBuffer_NothingDropped()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+
+        // Ten minutes of buffered batches arrive at once after a reconnect, before the worker runs.
+        for (uint i = 0; i < 1000; i++)
+        {
+            Assert.Equal(OfferOutcome.Queued, gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", i))));
+        }
+
+        await gw.DrainAsync();
+        var c = gw.Pipeline.GetDeviceCounters().Single(d => d.DeviceId == "dev1");
+        Assert.Equal((0L, 1000L, 0L), (c.QueueDropped, c.BatchesDelivered, c.GapBatches));
+    }
+
+    [Fact]
+    public async Task Offer_TotalQueueFull_DropsAndCountsAndRecovers()
+    {
+        await using var gw = await TestGateway.CreateAsync(new() { ["Ingest:MaxQueuedMessages"] = "100" });
+        for (uint i = 0; i < 60; i++)
+        {
+            gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", i)));
+            gw.Offer("dev2", "accel", Messages.Bytes(Messages.Still("dev2", i)));
+        }
+
+        Assert.Equal(100, gw.Pipeline.Queued);
+        await gw.DrainAsync();
+        Assert.Equal(0, gw.Pipeline.Queued);
+        Assert.Equal(OfferOutcome.Queued, gw.Offer("dev3", "event", Messages.Button("dev3", 1)));
+        await gw.DrainAsync();
+
+        var counters = gw.Pipeline.GetDeviceCounters().ToDictionary(d => d.DeviceId);
+        Assert.Equal(20, counters["dev1"].QueueDropped + counters["dev2"].QueueDropped);
+        Assert.Single(await gw.Incidents.ListOpenAsync());
+    }
+
+    [Fact]
     public async Task Offer_ButtonPressBehindAFullAccelQueue_IsServedFirst()
     {
         await using var gw = await TestGateway.CreateAsync(new() { ["Ingest:DeviceQueueCapacity"] = "8", ["Ingest:FairnessQuantum"] = "1" });

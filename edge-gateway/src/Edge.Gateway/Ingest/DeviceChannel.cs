@@ -66,6 +66,13 @@ internal sealed class DeviceChannel
 
     public long QueueDropped => Interlocked.Read(ref _queueDropped);
 
+    /// <summary>Counts a message dropped before it reached this device's queue (total bound).</summary>
+    public void CountQueueDrop()
+    {
+        Interlocked.Increment(ref _received);
+        Interlocked.Increment(ref _queueDropped);
+    }
+
     /// <summary>Reader side: queues a message; false when this device's lane is full (the message is dropped).</summary>
     public bool TryEnqueue(in PendingMessage m, out bool schedule)
     {

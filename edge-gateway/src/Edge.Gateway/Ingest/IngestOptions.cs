@@ -13,9 +13,17 @@ public sealed class IngestOptions
     [Required]
     public string SiteId { get; set; } = "";
 
-    /// <summary>Messages one device may have waiting (accelerometer lane). Beyond it that device's new batches are dropped and counted.</summary>
-    [Range(2, 10_000)]
-    public int DeviceQueueCapacity { get; set; } = 64;
+    /// <summary>
+    /// Accelerometer batches one device may have waiting. Beyond it that device's new batches are dropped
+    /// and counted. Deep enough for a device replaying its offline buffer after a reconnect (1,024 batches
+    /// of 25 samples is over 8 minutes at 50 Hz).
+    /// </summary>
+    [Range(2, 100_000)]
+    public int DeviceQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Messages waiting over all devices; caps memory (about 250 bytes each). Beyond it new messages are dropped and counted.</summary>
+    [Range(100, 10_000_000)]
+    public int MaxQueuedMessages { get; set; } = 100_000;
 
     /// <summary>Status and event messages one device may have waiting (served before accelerometer batches).</summary>
     [Range(2, 1_000)]

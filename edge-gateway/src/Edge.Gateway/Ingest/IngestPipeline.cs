@@ -54,6 +54,7 @@ internal sealed partial class IngestPipeline
     private int _sweepQueued;
     private long _processed;
     private long _handled;
+    private long _queued;
 
     public IngestPipeline(
         ISensorMessageSource source,
@@ -104,6 +105,9 @@ internal sealed partial class IngestPipeline
 
         return signal.Task.WaitAsync(ct);
     }
+
+    /// <summary>Messages waiting in all device queues.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
 
     /// <summary>The subscriptions ingest needs.</summary>
     public IReadOnlyList<string> TopicFilters =>
@@ -217,6 +221,21 @@ internal sealed partial class IngestPipeline
             return OfferOutcome.Oversize;
         }
 
+        // Two bounds: a device's own queue (a flooding device overflows only its own), and a total over
+        // all devices that caps memory. Per-device queues are deep enough for a device replaying its
+        // offline buffer after a reconnect.
+        if (Interlocked.Read(ref _queued) >= _o.MaxQueuedMessages)
+        {
+            device.CountQueueDrop();
+            _metrics.QueueDropped("total_full");
+            if (_rateLimit.ShouldLog("queue-total", out var suppressedTotal))
+            {
+                Log.QueueOverflow(_logger, deviceId, "any (total queue full)", device.QueueDropped, suppressedTotal);
+            }
+
+            return OfferOutcome.QueueFull;
+        }
+
         if (!device.TryEnqueue(new PendingMessage(kind, message.Payload, arrival, message.Retained), out var schedule))
         {
             _metrics.QueueDropped(Topics.Leaf(kind));
@@ -228,6 +247,7 @@ internal sealed partial class IngestPipeline
             return OfferOutcome.QueueFull;
         }
 
+        Interlocked.Increment(ref _queued);
         if (schedule)
         {
             _ready.Writer.TryWrite(device);
@@ -335,6 +355,7 @@ internal sealed partial class IngestPipeline
 
         for (var i = 0; i < _o.FairnessQuantum && device.TryDequeue(out var message); i++)
         {
+            Interlocked.Decrement(ref _queued);
             try
             {
                 await ProcessAsync(device, message, ct).ConfigureAwait(false);
