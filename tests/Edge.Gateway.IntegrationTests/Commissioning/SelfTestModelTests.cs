@@ -1,0 +1,22 @@
+using Edge.Gateway.Commissioning;
+using Edge.Gateway.Detection;
+using Edge.Gateway.Ingest;
+using Edge.TestKit;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Gateway.IntegrationTests.Commissioning;
+
+/// <summary>The monthly self-test against the committed model: it must pass on a healthy gateway, or it would page staff every month for nothing.</summary>
+public sealed class SelfTestModelTests
+{
+    [Fact]
+    public void Run_CommittedModel_DetectsTheSyntheticFall()
+    {
+        var factory = new ModelArtifactDetectorFactory(Options.Create(new DetectionOptions { ModelDirectory = Path.Combine(TestData.RepoRoot, "models", "fall-model") }));
+        var source = new ChannelSensorMessageSource { IsConnected = true };
+
+        var failures = new SelfTest(factory, source).Run();
+
+        Assert.Empty(failures);
+    }
+}
