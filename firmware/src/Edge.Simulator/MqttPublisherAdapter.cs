@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Edge.Simulator;
 
 /// <summary>
-/// The firmware's <see cref="IMqttPublisher"/> over one libmosquitto connection per simulated device
-/// (its own client id, credentials and last will, like a real wearable).
+/// One simulated device's libmosquitto connection (its own client id, credentials and last will, like a
+/// real wearable), driven by a shared <see cref="MosquittoEventLoop"/>.
 /// </summary>
 /// <remarks>
 /// Acknowledgement: the broker's PUBACK for each QoS 1 message (<see cref="IMqttClient.PublishAcknowledged"/>)
@@ -17,7 +17,7 @@ namespace Edge.Simulator;
 /// Connect: the client connects once and then reconnects by itself; <see cref="Connect"/> starts it
 /// and afterwards reports its state.
 /// </remarks>
-internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger) : IAsyncDisposable
+internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger, MosquittoEventLoop? eventLoop) : IAsyncDisposable
 {
     private MosquittoMqttClient? _client;
 
@@ -37,7 +37,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
     {
         if (_client is null)
         {
-            _client = new MosquittoMqttClient(options, logger);
+            _client = new MosquittoMqttClient(options, logger, eventLoop: eventLoop);
             _client.PublishAcknowledged += (_, e) => Acked?.Invoke(e.MessageId);
             _connect = _client.ConnectAsync(_cts.Token);
         }
@@ -81,11 +81,10 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
     }
 
     /// <summary>
-    /// The options for a connection: client id site-device, last will = that device's
-    /// <see cref="LastWill"/> (retained). A connection shared by several devices (see --devices-per-connection) gets no will,
-    /// because a will can speak for one device only.
+    /// The options for a device's connection: client id site-device, its credentials, last will = that
+    /// device's <see cref="LastWill"/> (retained).
     /// </summary>
-    public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password, bool shared) => new()
+    public static MqttClientOptions OptionsFor(SimulationOptions sim, string site, string deviceId, string? username, string? password) => new()
     {
         Host = sim.BrokerHost,
         Port = sim.BrokerPort,
@@ -94,7 +93,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         Password = password,
         Tls = sim.TlsCaFile is null ? null : new MqttTlsOptions { CaFile = sim.TlsCaFile },
         KeepAlive = TimeSpan.FromSeconds(30),
-        Will = shared ? null : new MqttWillOptions
+        Will = new MqttWillOptions
         {
             Topic = Topics.For(site, deviceId, TopicKind.Status),
             Payload = LastWill.Payload(deviceId),
@@ -107,13 +106,9 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 }
 
 /// <summary>
-/// One simulated device's <see cref="IMqttPublisher"/>: its own network-down switch and
-/// acknowledgements over a connection that is its own or shared with other simulated devices.
+/// One simulated device's <see cref="IMqttPublisher"/>: its network-down switch and the broker's
+/// acknowledgements over the device's own connection.
 /// </summary>
-/// <remarks>
-/// Message ids are unique per connection, so on a shared connection every device hears every
-/// acknowledgement and the firmware core ignores the ids it did not publish.
-/// </remarks>
 internal sealed class DeviceLink : IMqttPublisher
 {
     private readonly MqttPublisherAdapter _connection;

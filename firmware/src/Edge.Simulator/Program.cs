@@ -36,10 +36,10 @@ try
             case "--username": options.Username = Value(); break;
             case "--password": options.Password = Value(); break;
             case "--tls-ca": options.TlsCaFile = Value(); break;
-            case "--devices-per-connection": options.DevicesPerConnection = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--clients-per-loop": options.ClientsPerLoop = int.Parse(Value(), CultureInfo.InvariantCulture); break;
             case "--tick-ms": options.TickUs = (long)(double.Parse(Value(), CultureInfo.InvariantCulture) * 1000); break;
             case "-h" or "--help":
-                Console.WriteLine("sim --broker HOST:PORT --site ID --scenario FILE [--data DIR] [--speed X (0 = as fast as possible)] [--duration S] [--username U --password P] [--tls-ca FILE] [--tick-ms N] [--devices-per-connection N (0 = auto)]");
+                Console.WriteLine("sim --broker HOST:PORT --site ID --scenario FILE [--data DIR] [--speed X (0 = as fast as possible)] [--duration S] [--username U --password P] [--tls-ca FILE] [--tick-ms N] [--clients-per-loop N (MQTT connections per poll thread, default 500)]");
                 return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }

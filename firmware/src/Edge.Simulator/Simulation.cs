@@ -41,11 +41,12 @@ public sealed class SimulationOptions
     public long TickUs { get; set; } = 5_000;
 
     /// <summary>
-    /// Simulated devices per MQTT connection; 0 = automatic (1 up to 250 devices, more above:
-    /// libmosquitto's loop uses select(), which cannot watch file descriptors above 1024, so one
-    /// process cannot hold much more than 300 connections).
+    /// MQTT connections per <see cref="MosquittoEventLoop"/> thread. Every device has its own
+    /// connection (own client id, credentials and last will); the connections are driven by
+    /// ceil(devices / this) poll(2) loops instead of one libmosquitto thread each (whose select()
+    /// cannot watch descriptors above 1024).
     /// </summary>
-    public int DevicesPerConnection { get; set; }
+    public int ClientsPerLoop { get; set; } = 500;
 
     /// <summary>How long to wait for every device to connect before the clock starts.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -95,6 +96,7 @@ public sealed class Simulation : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly List<SimulatedDevice> _devices = [];
     private readonly List<MqttPublisherAdapter> _connections = [];
+    private readonly List<MosquittoEventLoop> _loops = [];
     private readonly Random _rng;
     private long _nowUs;
 
@@ -126,25 +128,24 @@ public sealed class Simulation : IAsyncDisposable
             }
         }
 
-        var perConnection = options.DevicesPerConnection > 0 ? options.DevicesPerConnection : Math.Max(1, (specs.Count + 249) / 250);
-        DevicesPerConnection = perConnection;
-        MqttPublisherAdapter? shared = null;
+        if (options.ClientsPerLoop < 1)
+        {
+            throw new ScenarioException("--clients-per-loop must be at least 1");
+        }
+
+        var loopCount = (specs.Count + options.ClientsPerLoop - 1) / options.ClientsPerLoop;
+        for (var i = 0; i < loopCount; i++)
+        {
+            _loops.Add(new MosquittoEventLoop($"sim-mqtt-{i}"));
+        }
+
         for (var i = 0; i < specs.Count; i++)
         {
             var (spec, fallsPerHour, mixed) = specs[i];
-            if (i % perConnection == 0)
-            {
-                var connectionOptions = MqttPublisherAdapter.OptionsFor(options, Site, spec.DeviceId, spec.Username ?? options.Username, spec.Password ?? options.Password, perConnection > 1);
-                shared = new MqttPublisherAdapter(connectionOptions, loggerFactory?.CreateLogger<MosquittoMqttClient>());
-                _connections.Add(shared);
-            }
-
-            _devices.Add(Build(spec, fallsPerHour, mixed, shared!));
-        }
-
-        if (perConnection > 1)
-        {
-            log.WriteLine($"sim: {specs.Count} devices share {_connections.Count} MQTT connections ({perConnection} per connection, no per-device last will)");
+            var connectionOptions = MqttPublisherAdapter.OptionsFor(options, Site, spec.DeviceId, spec.Username ?? options.Username, spec.Password ?? options.Password);
+            var connection = new MqttPublisherAdapter(connectionOptions, loggerFactory?.CreateLogger<MosquittoMqttClient>(), _loops[i % loopCount]);
+            _connections.Add(connection);
+            _devices.Add(Build(spec, fallsPerHour, mixed, connection));
         }
     }
 
@@ -154,8 +155,8 @@ public sealed class Simulation : IAsyncDisposable
     /// <summary>Simulated time since start, µs.</summary>
     public long NowUs => _nowUs;
 
-    /// <summary>Simulated devices per MQTT connection in this run.</summary>
-    public int DevicesPerConnection { get; }
+    /// <summary>Event-loop threads driving the devices' MQTT connections in this run.</summary>
+    public int EventLoops => _loops.Count;
 
     /// <summary>Number of simulated devices.</summary>
     public int DeviceCount => _devices.Count;
@@ -202,12 +203,17 @@ public sealed class Simulation : IAsyncDisposable
         Report(wall.Elapsed);
     }
 
-    /// <summary>Disconnects every device.</summary>
+    /// <summary>Disconnects every device, then stops the event loops.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var c in _connections)
         {
             await c.DisposeAsync();
+        }
+
+        foreach (var loop in _loops)
+        {
+            loop.Dispose();
         }
     }
 
@@ -275,7 +281,7 @@ public sealed class Simulation : IAsyncDisposable
 
             if (connected == _connections.Count)
             {
-                _log.WriteLine($"sim: {_devices.Count} devices on {connected} connections to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
+                _log.WriteLine($"sim: {_devices.Count} devices on {connected} connections ({_loops.Count} event loops) to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
                 return;
             }
 
