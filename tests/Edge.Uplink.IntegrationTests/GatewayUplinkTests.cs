@@ -70,7 +70,6 @@ public sealed class GatewayUplinkTests
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.ClearProviders();
-            b.AddGatewayUplink();
         }).Build();
         await host.StartAsync();
         try

@@ -8,6 +8,7 @@ using Edge.Gateway.Registry;
 using Edge.Gateway.StaffPage;
 using Edge.Gateway.Storage;
 using Edge.Gateway.Supervision;
+using Edge.Gateway.Uplink;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,7 @@ public static class GatewayHost
             .AddStorage()
             .AddRegistry()
             .AddIncidents()
+            .AddUplinkWhenConfigured()
             .AddAlerting()
             .AddDetection()
             .AddSupervision()

@@ -127,8 +127,9 @@ public static class ProvisionCli
             if (result.CloudKey is not null)
             {
                 o.WriteLine();
-                o.WriteLine("Cloud gateway key - shown ONCE. Register it in the cloud for this gateway now; it is stored only in the gateway settings:");
+                o.WriteLine("Cloud gateway key - shown ONCE. It is stored only in the gateway settings. Register it in the cloud now:");
                 o.WriteLine($"  {result.CloudKey}");
+                o.WriteLine($"  (save the line above to a file F, then on the cloud: Edge.Cloud.Api admin create-gateway --id {parse.GetRequiredValue(site)} --site {parse.GetRequiredValue(site)} --key-file F)");
             }
             else if (parse.GetValue(cloud) is not null)
             {

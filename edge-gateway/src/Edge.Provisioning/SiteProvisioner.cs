@@ -410,7 +410,16 @@ public sealed class SiteProvisioner
         };
         if (inventory.CloudUrl is not null)
         {
-            settings["Cloud"] = new JsonObject { ["Url"] = inventory.CloudUrl, ["GatewayKey"] = cloudKey };
+            // Binds to Edge.Uplink's UplinkOptions. The cloud knows this gateway by the site id:
+            // Edge.Cloud.Api admin create-gateway --id <site> --site <site> [--key-file FILE].
+            settings["Uplink"] = new JsonObject
+            {
+                ["Enabled"] = true,
+                ["CloudUrl"] = inventory.CloudUrl,
+                ["GatewayId"] = inventory.SiteId,
+                ["SiteId"] = inventory.SiteId,
+                ["GatewayKey"] = cloudKey,
+            };
         }
 
         UnixFiles.WriteText(_layout.GatewaySettings, settings.ToJsonString(SiteInventoryJson.Options) + "\n", UnixFiles.Secret);

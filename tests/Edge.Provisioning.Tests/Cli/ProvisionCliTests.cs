@@ -86,7 +86,7 @@ public sealed class ProvisionCliTests : IDisposable
 
         JsonNode settings = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!;
         string gatewayPassword = settings["Mqtt"]!["Password"]!.GetValue<string>();
-        string cloudKey = settings["Cloud"]!["GatewayKey"]!.GetValue<string>();
+        string cloudKey = settings["Uplink"]!["GatewayKey"]!.GetValue<string>();
         string printedAfterInit = add.All + replace.All + list.All + staff.All + retire.All;
         string[] neverPrinted = [Cli.AdminPassword, Cli.WifiPassword, "Another-Good-Pass-9", gatewayPassword];
         foreach (string secret in neverPrinted)
@@ -239,7 +239,7 @@ public sealed class ProvisionCliTests : IDisposable
         CliResult r = Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
 
         Assert.DoesNotContain(key, r.Out + r.Error, StringComparison.Ordinal);
-        Assert.Equal(key, JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Cloud"]!["GatewayKey"]!.GetValue<string>());
+        Assert.Equal(key, JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!["GatewayKey"]!.GetValue<string>());
     }
 
     [Fact]

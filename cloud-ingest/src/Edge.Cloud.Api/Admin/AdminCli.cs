@@ -15,6 +15,7 @@ public static class AdminCli
           create-org      --id ORG --name NAME
           create-site     --id SITE --org ORG --name NAME [--time-zone Europe/London]
           create-gateway  --id GATEWAY --site SITE              prints the gateway key once
+                          [--key-file FILE]                      or registers a key generated on site (provision init)
           create-user     --org ORG --username NAME             prints a password and an API token once
         """;
 
@@ -59,6 +60,11 @@ public static class AdminCli
                 case "create-site":
                     await admin.CreateSiteAsync(Need("id"), Need("org"), Need("name"), options.GetValueOrDefault("time-zone", "Europe/London")).ConfigureAwait(false);
                     await output.WriteLineAsync($"site {Need("id")} created").ConfigureAwait(false);
+                    break;
+                case "create-gateway" when options.TryGetValue("key-file", out var keyFile):
+                    var onSite = (await File.ReadAllLinesAsync(keyFile).ConfigureAwait(false)).FirstOrDefault()?.Trim() ?? "";
+                    await admin.RegisterGatewayAsync(Need("id"), Need("site"), onSite).ConfigureAwait(false);
+                    await output.WriteLineAsync($"gateway {Need("id")} registered with the key from {keyFile} (only its hash is stored)").ConfigureAwait(false);
                     break;
                 case "create-gateway":
                     var key = await admin.CreateGatewayAsync(Need("id"), Need("site")).ConfigureAwait(false);

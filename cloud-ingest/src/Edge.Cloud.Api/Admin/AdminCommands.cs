@@ -36,6 +36,21 @@ public sealed class AdminCommands(IDirectoryStore directory, TimeProvider time)
         return key;
     }
 
+    /// <summary>
+    /// Registers a gateway whose key was generated on site (<c>provision init site --cloud-url</c> shows it
+    /// once). Only the key's hash is stored, as for <see cref="CreateGatewayAsync"/>.
+    /// </summary>
+    public async Task RegisterGatewayAsync(string gatewayId, string siteId, string key, CancellationToken ct = default)
+    {
+        RequireId(gatewayId, "gateway id");
+        if (!key.StartsWith(Secrets.GatewayKeyPrefix, StringComparison.Ordinal) || key.Length < Secrets.GatewayKeyPrefix.Length + 40)
+        {
+            throw new ArgumentException($"A gateway key starts with '{Secrets.GatewayKeyPrefix}' and carries at least 40 random characters.", nameof(key));
+        }
+
+        await directory.CreateGatewayAsync(gatewayId, siteId, Secrets.Hash(key), time.GetUtcNow(), ct).ConfigureAwait(false);
+    }
+
     /// <summary>Creates a user with a random password and an API token (the only time they are visible).</summary>
     public async Task<NewUserSecrets> CreateUserAsync(string orgId, string username, int passwordIterations = PasswordHasher.DefaultIterations, CancellationToken ct = default)
     {

@@ -83,7 +83,7 @@ internal sealed class StaffPageViews(IServiceProvider services, TimeProvider tim
                 c.Health.Since, faulted.TryGetValue(c.Name, out var why) ? why : c.Health.Detail, faulted.ContainsKey(c.Name)))
             .ToList();
 
-        // The uplink is optional (Edge.Gateway.Uplink's AddGatewayUplink registers it).
+        // The uplink is optional (registered when an Uplink section is configured: Uplink/GatewayUplinkExtensions).
         UplinkView? uplink = null;
         if (services.GetService<UplinkStatus>() is { } status)
         {

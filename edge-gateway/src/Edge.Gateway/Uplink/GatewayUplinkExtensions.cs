@@ -11,12 +11,24 @@ namespace Edge.Gateway.Uplink;
 public static class GatewayUplinkExtensions
 {
     /// <summary>
+    /// Registers the uplink only when an <c>Uplink</c> section is configured: a site without a cloud keeps
+    /// everything on site and needs no outbox. <see cref="GatewayHost"/> calls this after the incidents.
+    /// </summary>
+    public static IHostApplicationBuilder AddUplinkWhenConfigured(this IHostApplicationBuilder builder) =>
+        builder.Configuration.GetSection(UplinkOptions.SectionName).Exists() ? builder.AddGatewayUplink() : builder;
+
+    /// <summary>
     /// The uplink over the gateway database: the outbox sits beside the incidents, and every transition
-    /// is queued in its own transaction. Call after <c>AddStorage</c> and <c>AddIncidents</c>, e.g.
-    /// <c>GatewayHost.CreateBuilder(args, b => b.AddGatewayUplink())</c>.
+    /// is queued in its own transaction. Call after <c>AddStorage</c> and <c>AddIncidents</c>.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayUplink(this IHostApplicationBuilder builder)
     {
+        // Twice would register the outbox observer twice and queue every transition twice.
+        if (builder.Services.Any(d => d.ImplementationType == typeof(IncidentOutboxObserver)))
+        {
+            return builder;
+        }
+
         builder.Services.AddSingleton<IOutboxConnectionFactory, GatewayDatabaseConnections>();
         builder.Services.AddSingleton<IIncidentTransitionObserver, IncidentOutboxObserver>();
         builder.Services.AddOptions<HealthSummaryOptions>().Bind(builder.Configuration.GetSection(HealthSummaryOptions.SectionName))
