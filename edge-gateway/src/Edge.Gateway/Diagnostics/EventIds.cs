@@ -37,6 +37,7 @@ internal static class EventIds
     public const int IncidentObserverFailed = 3005;
     public const int IncidentsResumed = 3006;
     public const int IncidentRaiseFailed = 3007;
+    public const int IncidentRaiseDeferred = 3008;
 
     // Supervision
     public const int DeviceOffline = 4001;

@@ -55,6 +55,8 @@ internal sealed partial class IngestPipeline
     private long _processed;
     private long _handled;
     private long _queued;
+    private const int MaxPendingRaises = 1000;
+    private readonly List<RaiseRequest> _pendingRaises = [];
 
     public IngestPipeline(
         ISensorMessageSource source,
@@ -271,9 +273,22 @@ internal sealed partial class IngestPipeline
         return true;
     }
 
-    /// <summary>Worker side: gives up on missing batches that were waited for long enough.</summary>
+    /// <summary>Alarms that could not be stored yet (database error), retried on every sweep.</summary>
+    public int PendingRaises => _pendingRaises.Count;
+
+    /// <summary>Worker side: retries alarms not yet stored, and gives up on missing batches that were waited for long enough.</summary>
     public async ValueTask SweepAsync(CancellationToken ct)
     {
+        if (_pendingRaises.Count > 0)
+        {
+            var retry = _pendingRaises.ToArray();
+            _pendingRaises.Clear();
+            foreach (var request in retry)
+            {
+                await RaiseOrKeepAsync(request, ct).ConfigureAwait(false);
+            }
+        }
+
         var now = _time.GetUtcNow();
         foreach (var device in _devices.Values)
         {
@@ -478,8 +493,27 @@ internal sealed partial class IngestPipeline
         var alert = fall.Alert;
         Log.FallDetected(_logger, a.DeviceId, a.ResidentName, alert.Score, alert.Threshold, alert.PeakMagnitudeG);
         var detail = $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
-        await _incidents.RaiseAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+        await RaiseOrKeepAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
         _metrics.DetectionLatency(_time.GetUtcNow() - fall.BatchArrival);
+    }
+
+    // An alarm is never dropped because the database failed once: it is kept (bounded) and retried on
+    // every sweep, and the log line itself carries resident, room and type meanwhile.
+    private async ValueTask RaiseOrKeepAsync(RaiseRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await _incidents.RaiseAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (_pendingRaises.Count < MaxPendingRaises)
+            {
+                _pendingRaises.Add(request);
+            }
+
+            Log.RaiseDeferred(_logger, e, IncidentNames.Name(request.Type), request.ResidentName ?? request.Subject, request.RoomName ?? "-", request.EventAt);
+        }
     }
 
     private void HandleStatus(DeviceChannel device, DeviceStatus status, in PendingMessage message)
@@ -525,7 +559,7 @@ internal sealed partial class IngestPipeline
         {
             case EventKind.ButtonPress:
                 var at = device.Stream.Clock.ToGatewayTime((long)e.DeviceTimeUs, message.Arrival);
-                await _incidents.RaiseAsync(new RaiseRequest(IncidentType.ManualCall, a.ResidentId, at, $"Call button pressed on {a.DeviceId}.", "button", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+                await RaiseOrKeepAsync(new RaiseRequest(IncidentType.ManualCall, a.ResidentId, at, $"Call button pressed on {a.DeviceId}.", "button", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
                 _metrics.EventLatency(_time.GetUtcNow() - message.Arrival);
                 break;
             case EventKind.TestPress:
@@ -667,6 +701,9 @@ internal sealed partial class IngestPipeline
 
         [LoggerMessage(EventId = EventIds.BrokerDroppedMessages, Level = LogLevel.Error, Message = "The broker dropped {Dropped} messages ({Total} since it started): a subscriber fell behind its max_queued_messages; sensor data may be lost")]
         public static partial void BrokerDropped(ILogger logger, long dropped, long total);
+
+        [LoggerMessage(EventId = EventIds.IncidentRaiseDeferred, Level = LogLevel.Critical, Message = "ALARM NOT YET STORED: {Type} for {Resident} in {Room} at {EventAt:O}; retrying")]
+        public static partial void RaiseDeferred(ILogger logger, Exception exception, string type, string resident, string room, DateTimeOffset eventAt);
 
         [LoggerMessage(EventId = EventIds.FallDetected, Level = LogLevel.Warning, Message = "Fall detected on {DeviceId} ({Resident}): score {Score:F3} >= {Threshold:F3}, peak {PeakG:F1} g")]
         public static partial void FallDetected(ILogger logger, string deviceId, string resident, float score, float threshold, float peakG);

@@ -18,6 +18,7 @@ public sealed partial class GatewayDatabase
     private readonly string _connectionString;
     private readonly string _pragmas;
     private readonly ILogger<GatewayDatabase> _logger;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
     private int _initialized;
 
     public GatewayDatabase(IOptions<StorageOptions> options, ILogger<GatewayDatabase> logger)
@@ -57,6 +58,24 @@ public sealed partial class GatewayDatabase
         {
             return;
         }
+
+        await _initLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _initialized) == 0)
+            {
+                await MigrateAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
+    // One caller at a time: two first users must not both run the migrations.
+    private async Task MigrateAsync(CancellationToken ct)
+    {
 
         var dir = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(dir))
