@@ -35,27 +35,26 @@ public static class AlertingExtensions
         if (config.GetSection(EspaOptions.SectionName).Exists())
         {
             AddValidated<EspaOptions>(services, config, EspaOptions.SectionName);
-            services.AddSingleton(sp =>
+            // One registration per channel: the container disposes what a factory returned, once.
+            services.AddSingleton<IAlertChannel>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<EspaOptions>>().Value;
                 return new EspaChannelHost(o, () => EspaTransportFactory.Create(o), sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<IDeliveryAttemptRecorder>(), sp.GetRequiredService<ILoggerFactory>());
             });
-            services.AddSingleton<IAlertChannel>(sp => sp.GetRequiredService<EspaChannelHost>());
         }
 
         if (config.GetSection(SipOptions.SectionName).Exists())
         {
             AddValidated<SipOptions>(services, config, SipOptions.SectionName);
-            services.AddSingleton(sp => new SipMessageChannel(sp.GetRequiredService<IOptions<SipOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            services.AddSingleton<IAlertChannel>(sp => new SipMessageChannel(sp.GetRequiredService<IOptions<SipOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<IDeliveryAttemptRecorder>(), sp.GetRequiredService<ILogger<SipMessageChannel>>()));
-            services.AddSingleton<IAlertChannel>(sp => sp.GetRequiredService<SipMessageChannel>());
         }
 
         if (config.GetSection(WebhookOptions.SectionName).Exists())
         {
             AddValidated<WebhookOptions>(services, config, WebhookOptions.SectionName);
-            services.AddSingleton(sp =>
+            services.AddSingleton<IAlertChannel>(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
 #pragma warning disable CA2000 // The HttpClient lives as long as the channel (a singleton); the container ends the process.
@@ -63,7 +62,6 @@ public static class AlertingExtensions
 #pragma warning restore CA2000
                 return new WebhookChannel(http, o, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryAttemptRecorder>(), sp.GetRequiredService<ILogger<WebhookChannel>>());
             });
-            services.AddSingleton<IAlertChannel>(sp => sp.GetRequiredService<WebhookChannel>());
         }
 
         services.AddHostedService<AlertChannelStarter>();
@@ -85,14 +83,16 @@ internal sealed class AlertChannelStarter(IServiceProvider services) : IHostedSe
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (services.GetService<EspaChannelHost>() is { } espa)
+        foreach (var channel in services.GetServices<IAlertChannel>())
         {
-            await espa.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (services.GetService<SipMessageChannel>() is { } sip)
-        {
-            await sip.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (channel is EspaChannelHost espa)
+            {
+                await espa.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (channel is SipMessageChannel sip)
+            {
+                await sip.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

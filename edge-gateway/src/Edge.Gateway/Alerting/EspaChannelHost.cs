@@ -23,6 +23,7 @@ internal sealed partial class EspaChannelHost : IAlertChannel, IAsyncDisposable
     private volatile EspaChannel? _inner;
     private ChannelHealth _health;
     private Task _opening = Task.CompletedTask;
+    private int _disposed;
 
     public EspaChannelHost(EspaOptions options, Func<IEspaTransport> transport, TimeProvider time, IDeliveryAttemptRecorder recorder, ILoggerFactory loggers)
     {
@@ -78,6 +79,11 @@ internal sealed partial class EspaChannelHost : IAlertChannel, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
