@@ -82,7 +82,7 @@ public sealed class EventLoopTests : IDisposable
         var cutOptions = Options(broker);
         cutOptions.Will = new MqttWillOptions { Topic = willTopic, Payload = Utf8("cut") };
         await using var cut = await ConnectedAsync(cutOptions, _loop);
-        Assert.True(cut.CutNetworkForTest());
+        Assert.True(cut.SimulateNetworkLoss(holdDown: false));
         Assert.Equal("cut", Text(await ReadAsync(observer)));
 
         var cleanOptions = Options(broker);

@@ -16,7 +16,7 @@ public sealed class ResilienceTests
         var options = Options(broker);
         options.Will = new MqttWillOptions { Topic = willTopic, Payload = Utf8("offline"), Qos = MqttQos.AtLeastOnce };
         await using var sensor = await ConnectedAsync(options);
-        Assert.True(sensor.CutNetworkForTest(), "could not shut the socket down");
+        Assert.True(sensor.SimulateNetworkLoss(holdDown: false), "could not shut the socket down");
 
         var will = await ReadAsync(observer);
         Assert.Equal(willTopic, will.Topic);

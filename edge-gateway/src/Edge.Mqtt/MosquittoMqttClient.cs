@@ -45,6 +45,7 @@ public sealed partial class MosquittoMqttClient : IMqttClient
     private string? _lastTlsError;
     private readonly MosquittoEventLoop? _eventLoop;
     private long _nextReconnectTimestamp;
+    private volatile bool _networkHeldDown;
     private TimeSpan _reconnectDelay;
 
     private long _received;
@@ -334,14 +335,51 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         _disposeCts.Dispose();
     }
 
+    /// <summary>True while <see cref="SimulateNetworkLoss"/> holds the client off the network.</summary>
+    public bool NetworkHeldDown => _networkHeldDown;
+
     /// <summary>
-    /// Test seam: shuts the TCP socket down under the library without sending DISCONNECT, as a cut cable
-    /// or a crashed sensor would. The broker then publishes the will; the library reconnects.
+    /// For simulators and tests: loses the network abruptly. Shuts the TCP socket down under the library
+    /// without sending DISCONNECT, so the broker publishes the client's will; the client then sees the
+    /// connection drop (<see cref="MqttConnectionEventKind.Disconnected"/>). With <paramref name="holdDown"/>
+    /// it does not reconnect until <see cref="RestoreNetwork"/>, as a device out of Wi-Fi range would not;
+    /// otherwise it reconnects as after any drop. QoS 1/2 messages published meanwhile are queued by the
+    /// library (<see cref="PublishStatus.QueuedWhileDisconnected"/>) and sent after the reconnect.
     /// </summary>
-    internal bool CutNetworkForTest()
+    /// <remarks>
+    /// The socket is closed cleanly (FIN), so the broker notices at once. A real radio loss sends nothing:
+    /// the broker then notices only after 1.5 × the keep-alive and publishes the will then.
+    /// </remarks>
+    /// <param name="holdDown">Keep the client from reconnecting until <see cref="RestoreNetwork"/>.</param>
+    /// <returns>True when a connected socket was cut; false when there was none (already disconnected).</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="holdDown"/> on a client with its own network thread (libmosquitto reconnects that one by itself): use a <see cref="MosquittoEventLoop"/>.</exception>
+    public bool SimulateNetworkLoss(bool holdDown = true)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (holdDown && _eventLoop is null)
+        {
+            throw new InvalidOperationException("Only a client driven by a MosquittoEventLoop can be held off the network; libmosquitto's own thread reconnects by itself.");
+        }
+
+        _networkHeldDown = holdDown;
         var fd = MosquittoNative.Socket(_mosq);
-        return fd >= 0 && MosquittoNative.ShutdownSocket(fd, 2 /* SHUT_RDWR */) == 0;
+        var cut = fd >= 0 && MosquittoNative.ShutdownSocket(fd, 2 /* SHUT_RDWR */) == 0;
+        _eventLoop?.Wake();
+        return cut;
+    }
+
+    /// <summary>Ends a <see cref="SimulateNetworkLoss"/> hold: the client reconnects at the loop's next tick.</summary>
+    public void RestoreNetwork()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (!_networkHeldDown)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _nextReconnectTimestamp, 0);
+        _networkHeldDown = false;
+        _eventLoop?.Wake();
     }
 
     /// <summary>The libmosquitto handle, for <see cref="MosquittoEventLoop"/>.</summary>
@@ -350,13 +388,13 @@ public sealed partial class MosquittoMqttClient : IMqttClient
     /// <summary>Called by <see cref="MosquittoEventLoop"/> on its thread: reconnects with backoff while the socket is closed.</summary>
     internal void ReconnectIfDue()
     {
-        if (Volatile.Read(ref _disposed) == 1 || MosquittoNative.Socket(_mosq) >= 0)
+        if (Volatile.Read(ref _disposed) == 1 || _networkHeldDown || MosquittoNative.Socket(_mosq) >= 0)
         {
             return;
         }
 
         var now = _timeProvider.GetTimestamp();
-        if (now < _nextReconnectTimestamp)
+        if (now < Interlocked.Read(ref _nextReconnectTimestamp))
         {
             return;
         }

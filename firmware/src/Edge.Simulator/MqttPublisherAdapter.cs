@@ -20,6 +20,10 @@ namespace Edge.Simulator;
 internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger, MosquittoEventLoop? eventLoop) : IAsyncDisposable
 {
     private MosquittoMqttClient? _client;
+    private int _sessions;
+
+    /// <summary>Sessions the broker has accepted so far (libmosquitto reconnects by itself; this tells them apart).</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>The broker acknowledged the QoS 1 message with this id (raised on the MQTT network thread).</summary>
     public event PublishAckedHandler? Acked;
@@ -39,6 +43,13 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
         {
             _client = new MosquittoMqttClient(options, logger, eventLoop: eventLoop);
             _client.PublishAcknowledged += (_, e) => Acked?.Invoke(e.MessageId);
+            _client.ConnectionChanged += (_, e) =>
+            {
+                if (e.Kind == MqttConnectionEventKind.Connected)
+                {
+                    Interlocked.Increment(ref _sessions);
+                }
+            };
             _connect = _client.ConnectAsync(_cts.Token);
         }
 
@@ -68,6 +79,15 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 
         return result.MessageId;
     }
+
+    /// <summary>
+    /// The device's Wi-Fi is gone: the socket is cut without DISCONNECT (the broker publishes the
+    /// device's last will) and the connection stays down until <see cref="RestoreNetwork"/>.
+    /// </summary>
+    public void LoseNetwork() => _client?.SimulateNetworkLoss(holdDown: true);
+
+    /// <summary>The device is back in range: the connection reconnects.</summary>
+    public void RestoreNetwork() => _client?.RestoreNetwork();
 
     public async ValueTask DisposeAsync()
     {
@@ -109,9 +129,16 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 /// One simulated device's <see cref="IMqttPublisher"/>: its network-down switch and the broker's
 /// acknowledgements over the device's own connection.
 /// </summary>
+/// <remarks>
+/// libmosquitto reconnects by itself, but the wearable's MQTT client does not: its firmware core sees
+/// the session drop and connects again (then re-sends what was in flight and a fresh status). So a
+/// session the core has not connected itself counts as "not connected" until the core's next
+/// <see cref="Connect"/>.
+/// </remarks>
 internal sealed class DeviceLink : IMqttPublisher
 {
     private readonly MqttPublisherAdapter _connection;
+    private int _session = -1;
 
     public DeviceLink(MqttPublisherAdapter connection)
     {
@@ -126,11 +153,20 @@ internal sealed class DeviceLink : IMqttPublisher
     /// <summary>Scenario "offline": the device behaves as if its Wi-Fi were gone.</summary>
     public bool NetworkDown { get; set; }
 
-    public bool IsConnected => !NetworkDown && _connection.IsConnected;
+    public bool IsConnected => !NetworkDown && _connection.IsConnected && _connection.Sessions == _session;
 
     public int RssiDbm => NetworkDown ? 0 : -55;
 
-    public bool Connect() => !NetworkDown && _connection.Connect();
+    public bool Connect()
+    {
+        if (NetworkDown || !_connection.Connect())
+        {
+            return false;
+        }
+
+        _session = _connection.Sessions;
+        return true;
+    }
 
     public int Publish(string topic, byte[] payload, int length, int qos, bool retain)
     {

@@ -304,6 +304,7 @@ public sealed class Simulation : IAsyncDisposable
         if (_nowUs >= d.OnlineAgainUs)
         {
             d.Publisher.NetworkDown = false;
+            d.Publisher.Connection.RestoreNetwork();
             d.OnlineAgainUs = long.MaxValue;
             _log.WriteLine($"sim {Clock}: {d.DeviceId} back on the network");
         }
@@ -353,9 +354,13 @@ public sealed class Simulation : IAsyncDisposable
         }
         else if (s.OfflineSeconds is { } off)
         {
+            // Like a Wi-Fi drop: the socket goes without DISCONNECT (the broker publishes the last will)
+            // and the device stays off until the step's time is over. The firmware core keeps buffering:
+            // telemetry bounded by offline_buffer_s (oldest dropped), events kept.
             d.Publisher.NetworkDown = true;
+            d.Publisher.Connection.LoseNetwork();
             d.OnlineAgainUs = _nowUs + (long)(off * 1_000_000);
-            _log.WriteLine($"sim {Clock}: {who} drops off the network for {off} s");
+            _log.WriteLine($"sim {Clock}: {who} drops off the network for {off} s (connection cut, last will)");
         }
         else if (s.Charger is { } on)
         {
@@ -377,7 +382,7 @@ public sealed class Simulation : IAsyncDisposable
             }
 
             var waiting = _devices.Any(d => (d.Publisher.IsConnected && (d.Node.PendingBatches > 0 || d.Node.PendingEvents > 0))
-                                            || (d.Publisher.Connection.Client?.GetStatistics().OutgoingQueued ?? 0) > 0);
+                                            || (!d.Publisher.NetworkDown && (d.Publisher.Connection.Client?.GetStatistics().OutgoingQueued ?? 0) > 0));
             if (!waiting)
             {
                 return;
