@@ -29,6 +29,8 @@ internal sealed class DemoConsole
 
     public void Scenario(string text) => Write($"{Elapsed()}  resident   {text}", "\u001b[2m");
 
+    public void Pager(string text) => Write($"{Elapsed()}  pager      {text}", "\u001b[1;36m");
+
     public void Incident(DateTimeOffset watchStarted, IncidentChange change)
     {
         _ = watchStarted;

@@ -58,6 +58,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         var issued = provisioner.AddDevices(
             [.. residents.Select(r => new NewDevice(r.DeviceId, r.Name, r.Room, r.Unit, DeviceMode.Streaming))]);
         console.Line($"provisioned: private CA, broker certificate, {issued.Count} device credentials ({siteDir})");
+        await using var alerting = DemoAlerting.Prepare(provisioner, residents.Select(r => r.Unit).Distinct());
 
         // 2. The site's broker, from the provisioned configuration: TLS only, no anonymous access.
         await using var broker = await MosquittoProcess.StartAsync(provisioner.Layout.BrokerConfig, "127.0.0.1", port).ConfigureAwait(false);
@@ -75,6 +76,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
                 $"--Registry:SeedFile={registryFile}",
                 $"--Detection:ModelDirectory={modelDir}",
                 "--Diagnostics:HttpPort=0",
+                .. alerting.GatewayArgs,
             ],
             b =>
             {
@@ -83,6 +85,9 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
             }).Build();
         await host.StartAsync(stop).ConfigureAwait(false);
         console.Line($"gateway: running with model {modelDir} (log {gatewayLog})");
+        await alerting.ServeAsync(console, stop).ConfigureAwait(false);
+        console.Line($"pager: simulated ESPA 4.4.4 paging system on 127.0.0.1:{alerting.Port}; tier 1 pages the unit's carers (100, 200), tier 2 after 60 s the nurse in charge (900)");
+        console.Line($"staff page: {host.Services.GetRequiredService<Edge.Gateway.StaffPage.StaffPageServer>().Addresses[0]}  sign in as '{DemoAlerting.CarerUsername}', one-time demo password {alerting.CarerPassword}");
 
         // 4. The residents' wearables: the real firmware core, over the network with their own credentials.
         var scenario = BuildScenario(residents, issued);
@@ -198,6 +203,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
             Rooms = [.. residents.Select(r => new SiteFile.RoomEntry { Id = r.Room, Unit = r.Unit, Name = "Room " + r.Room })],
             Residents = [.. residents.Select(r => new SiteFile.ResidentEntry { Id = "res-" + r.Room, Name = r.Name, Room = r.Room })],
             Devices = [.. residents.Select(r => new SiteFile.DeviceEntry { Id = r.DeviceId, Resident = "res-" + r.Room })],
+            Staff = [new SiteFile.StaffEntry { Id = DemoAlerting.CarerUsername, Name = "Demo carer", Role = "carer" }],
         };
         var path = Path.Combine(settings.WorkDir, "registry.json");
         File.WriteAllText(path, JsonSerializer.Serialize(site, new JsonSerializerOptions { WriteIndented = true }));
