@@ -64,7 +64,11 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         await using var broker = await MosquittoProcess.StartAsync(provisioner.Layout.BrokerConfig, "127.0.0.1", port).ConfigureAwait(false);
         console.Line($"broker: mosquitto on 127.0.0.1:{port} (TLS, password file, ACL)");
 
-        // 3. The gateway, with the committed model and the demo residents in its registry.
+        // 3. The cloud ingest (SQLite, loopback): only alerts and health will reach it.
+        await using var cloud = await DemoCloud.StartAsync(settings.WorkDir, DemoSite.SiteId, stop).ConfigureAwait(false);
+        console.Line($"cloud: ingest service on {cloud.Url} (SQLite); dashboard {cloud.Url}/dashboard  sign in as '{DemoCloud.Manager}', one-time demo password {cloud.ManagerPassword}");
+
+        // 4. The gateway, with the committed model, the demo residents in its registry and its uplink to the cloud.
         var registryFile = WriteRegistry(residents);
         var modelDir = Path.Combine(settings.RepoRoot, "models", "fall-model");
         var gatewayLog = Path.Combine(settings.WorkDir, "gateway.log");
@@ -76,6 +80,12 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
                 $"--Registry:SeedFile={registryFile}",
                 $"--Detection:ModelDirectory={modelDir}",
                 "--Diagnostics:HttpPort=0",
+                "--Uplink:Enabled=true",
+                $"--Uplink:CloudUrl={cloud.Url}/",
+                $"--Uplink:GatewayId={DemoSite.SiteId}",
+                $"--Uplink:SiteId={DemoSite.SiteId}",
+                $"--Uplink:GatewayKey={cloud.GatewayKey}",
+                "--Uplink:PollInterval=00:00:01",
                 .. alerting.GatewayArgs,
             ],
             b =>
@@ -89,7 +99,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         console.Line($"pager: simulated ESPA 4.4.4 paging system on 127.0.0.1:{alerting.Port}; tier 1 pages the unit's carers (100, 200), tier 2 after 60 s the nurse in charge (900)");
         console.Line($"staff page: {host.Services.GetRequiredService<Edge.Gateway.StaffPage.StaffPageServer>().Addresses[0]}  sign in as '{DemoAlerting.CarerUsername}', one-time demo password {alerting.CarerPassword}");
 
-        // 4. The residents' wearables: the real firmware core, over the network with their own credentials.
+        // 5. The residents' wearables: the real firmware core, over the network with their own credentials.
         var scenario = BuildScenario(residents, issued);
         var simOptions = new SimulationOptions
         {
@@ -131,6 +141,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         await watchStop.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
         console.Rule();
+        await ReportCloudAsync(host.Services.GetRequiredService<Edge.Uplink.Delivery.UplinkStatus>(), cloud, stop).ConfigureAwait(false);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await broker.StopAsync().ConfigureAwait(false);
         return Summarise(residents, seen, interrupted);
@@ -157,6 +168,23 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         {
             // The demo is ending.
         }
+    }
+
+    // The uplink sends the last transitions within a poll or two; wait (bounded) for the alert backlog
+    // to drain, then read what the cloud holds through its query API, as a group manager would.
+    private async Task ReportCloudAsync(Edge.Uplink.Delivery.UplinkStatus uplink, DemoCloud cloud, CancellationToken stop)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (uplink.Current.AlertBacklog > 0 && DateTimeOffset.UtcNow < deadline && !stop.IsCancellationRequested)
+        {
+            await WaitQuietly(TimeSpan.FromMilliseconds(250), stop).ConfigureAwait(false);
+        }
+
+        var state = uplink.Current;
+        var count = await cloud.CountIncidentsAsync(DemoSite.SiteId, CancellationToken.None).ConfigureAwait(false);
+        console.Line(state.AlertBacklog == 0
+            ? $"cloud: {count} incident(s) on the dashboard; the uplink's alert backlog is empty (health backlog {state.Backlog - state.AlertBacklog})"
+            : $"cloud: {count} incident(s) on the dashboard; {state.AlertBacklog} alert event(s) still queued on the gateway ({state.LastError ?? "no error"}) - they stay in its outbox and go out on the next start");
     }
 
     private int Summarise(IReadOnlyList<DemoResident> residents, List<Incident> seen, bool interrupted)
