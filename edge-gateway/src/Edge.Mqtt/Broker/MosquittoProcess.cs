@@ -129,6 +129,8 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
         };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(ConfigPath);
+        // Lines of earlier runs do not count; the position is taken before the process can log.
+        var logBefore = LogCount;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -143,9 +145,8 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
         // the port is known, accepts a TCP connection. The log line comes first so a port another
         // process took meanwhile is not mistaken for ours: mosquitto then logs "Address already in use"
         // and exits, and that log is in the exception.
-        var after = LogCount;
         using var cts = new CancellationTokenSource(StartTimeout);
-        var running = WaitForLogAsync(" running", StartTimeout, after);
+        var running = WaitForLogAsync(" running", StartTimeout, logBefore);
         _ = running.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         var first = await Task.WhenAny(running, exited.Task).ConfigureAwait(false);
         var ready = first == running && running.IsCompletedSuccessfully
