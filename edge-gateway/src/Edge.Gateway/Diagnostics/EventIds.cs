@@ -4,7 +4,10 @@ namespace Edge.Gateway.Diagnostics;
 /// Every log event id the gateway writes, in one place. Operators alert on these numbers, so an id
 /// keeps its meaning forever: never renumber, never reuse; add new ones at the end of a block.
 /// Blocks follow the pipeline: 1xxx ingest, 2xxx detection, 3xxx incidents, 4xxx supervision,
-/// 5xxx registry, 6xxx storage, 7xxx diagnostics/host, 8xxx commissioning and self-test.
+/// 5xxx registry, 7xxx diagnostics/host, 8xxx commissioning and self-test, 9xxx escalation and staff
+/// page, 10xxx storage. Libraries the gateway hosts log with their own blocks, which these must not
+/// overlap: Edge.Mqtt 1100–1199, Edge.Alerting's channels 6000–6299 (so storage moved from 6xxx to
+/// 10xxx before any release).
 /// </summary>
 internal static class EventIds
 {
@@ -28,6 +31,7 @@ internal static class EventIds
     public const int FallDetected = 2003;
     public const int SensitivityChanged = 2004;
     public const int DetectorFailed = 2005;
+    public const int FallCommitted = 2006;
 
     // Incidents (alert path: these ids are permanent)
     public const int IncidentRaised = 3001;
@@ -56,9 +60,9 @@ internal static class EventIds
     public const int RegistryLoaded = 5002;
 
     // Storage
-    public const int DatabaseOpened = 6001;
-    public const int BackupWritten = 6002;
-    public const int BackupFailed = 6003;
+    public const int DatabaseOpened = 10001;
+    public const int BackupWritten = 10002;
+    public const int BackupFailed = 10003;
 
     // Diagnostics / host
     public const int HttpListening = 7001;
