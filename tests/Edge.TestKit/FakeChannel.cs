@@ -1,17 +1,17 @@
 using System.Threading.Channels;
 using Edge.Alerting;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.TestKit;
 
 /// <summary>One call the engine made on a fake channel.</summary>
-internal sealed record ChannelCall(DateTimeOffset At, AlertOperation Operation, AlertMessage Message);
+public sealed record ChannelCall(DateTimeOffset At, AlertOperation Operation, AlertMessage Message);
 
 /// <summary>
 /// An in-memory alert channel: records every send and cancel with the fake clock's time, answers with a
 /// configurable outcome, records one attempt per recipient through the gateway's recorder (like the real
 /// channels), and can raise health changes and on-device acknowledgements.
 /// </summary>
-internal sealed class FakeChannel(string name, ChannelKind kind, TimeProvider time, IDeliveryAttemptRecorder recorder) : IAlertChannel
+public sealed class FakeChannel(string name, ChannelKind kind, TimeProvider time, IDeliveryAttemptRecorder recorder) : IAlertChannel
 {
     private readonly Lock _lock = new();
     private readonly List<ChannelCall> _calls = [];
