@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Edge.Alerting;
+using Edge.Cloud.Contracts;
 using Edge.Gateway.Storage;
+using Edge.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace Edge.Gateway.Alerting;
@@ -10,7 +12,9 @@ namespace Edge.Gateway.Alerting;
 /// Stores every delivery attempt in <c>notification_attempts</c>. Channels call it on their send path, and the
 /// database commits with fsync (synchronous=FULL), so attempts are queued and written by one background writer
 /// in batches: a page to the second recipient never waits for the disk. <see cref="FlushAsync"/> waits until
-/// everything queued so far is committed (the engine flushes before it reads attempts back).
+/// everything queued so far is committed (the engine flushes before it reads attempts back). When the uplink
+/// is configured, each attempt is also queued for the cloud in the same transaction (outcome and channel
+/// only: the detail text can carry a resident's name, which never leaves the site).
 /// </summary>
 public sealed partial class SqliteDeliveryAttemptRecorder : IDeliveryAttemptRecorder, IAsyncDisposable
 {
@@ -19,9 +23,11 @@ public sealed partial class SqliteDeliveryAttemptRecorder : IDeliveryAttemptReco
     private readonly ILogger<SqliteDeliveryAttemptRecorder> _logger;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly OutboxWriter? _outbox;
 
-    public SqliteDeliveryAttemptRecorder(GatewayDatabase database, EscalationStore store, ILogger<SqliteDeliveryAttemptRecorder> logger)
+    public SqliteDeliveryAttemptRecorder(GatewayDatabase database, EscalationStore store, ILogger<SqliteDeliveryAttemptRecorder> logger, OutboxWriter? outbox = null)
     {
+        _outbox = outbox;
         _database = database;
         _store = store;
         _logger = logger;
@@ -145,6 +151,13 @@ public sealed partial class SqliteDeliveryAttemptRecorder : IDeliveryAttemptReco
                     cmd.Parameters.AddWithValue("$ms", a.Duration.TotalMilliseconds);
                     cmd.Parameters.AddWithValue("$detail", a.Detail);
                     await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    _outbox?.Enqueue(tx, _outbox.Notification(a.IncidentId, a.StartedAt, new NotificationAttemptPayload
+                    {
+                        Channel = KindName(a.Kind),
+                        Target = a.Recipient,
+                        Attempt = Math.Max(1, a.AttemptNumber),
+                        Result = a.Operation == AlertOperation.Send ? OutcomeName(a.Outcome) : "withdrawn_" + OutcomeName(a.Outcome),
+                    }));
                 }
 
                 await tx.CommitAsync().ConfigureAwait(false);
