@@ -494,7 +494,9 @@ internal sealed partial class IngestPipeline
         Log.FallDetected(_logger, a.DeviceId, a.ResidentName, alert.Score, alert.Threshold, alert.PeakMagnitudeG);
         var detail = $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
         await RaiseOrKeepAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
-        _metrics.DetectionLatency(_time.GetUtcNow() - fall.BatchArrival);
+        var latency = _time.GetUtcNow() - fall.BatchArrival;
+        _metrics.DetectionLatency(latency);
+        Log.FallCommitted(_logger, a.DeviceId, latency.TotalMilliseconds);
     }
 
     // An alarm is never dropped because the database failed once: it is kept (bounded) and retried on
@@ -707,5 +709,9 @@ internal sealed partial class IngestPipeline
 
         [LoggerMessage(EventId = EventIds.FallDetected, Level = LogLevel.Warning, Message = "Fall detected on {DeviceId} ({Resident}): score {Score:F3} >= {Threshold:F3}, peak {PeakG:F1} g")]
         public static partial void FallDetected(ILogger logger, string deviceId, string resident, float score, float threshold, float peakG);
+
+        // The same figure as edge.gateway.detection.latency, readable from outside the process (the load command).
+        [LoggerMessage(EventId = EventIds.FallCommitted, Level = LogLevel.Information, Message = "Fall on {DeviceId} committed {LatencyMs:F1} ms after the completing batch arrived")]
+        public static partial void FallCommitted(ILogger logger, string deviceId, double latencyMs);
     }
 }
