@@ -143,13 +143,15 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         {
             token.ThrowIfCancellationRequested();
             attempt++;
-            var rc = await Task.Run(() => MosquittoNative.Connect(_mosq, _options.Host, _options.Port, keepAlive), token).ConfigureAwait(false);
+            // errno is per thread: read it on the thread that made the call, not after the await.
+            var (rc, errno) = await Task.Run(
+                () => (MosquittoNative.Connect(_mosq, _options.Host, _options.Port, keepAlive), Marshal.GetLastPInvokeError()), token).ConfigureAwait(false);
             if (rc == MosquittoNative.ErrSuccess)
             {
                 break;
             }
 
-            var detail = DescribeConnectError(rc);
+            var detail = DescribeConnectError(rc, errno);
             if (rc is MosquittoNative.ErrTls or MosquittoNative.ErrTlsHandshake or MosquittoNative.ErrInval or MosquittoNative.ErrAuth)
             {
                 Log.ConnectFailedFatal(_logger, _clientId, _options.Host, _options.Port, detail);
@@ -400,10 +402,11 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         }
 
         var rc = MosquittoNative.ReconnectAsync(_mosq);
+        var errno = Marshal.GetLastPInvokeError();
         _nextReconnectTimestamp = now + (long)(_reconnectDelay.TotalSeconds * _timeProvider.TimestampFrequency);
         if (rc != MosquittoNative.ErrSuccess)
         {
-            var detail = DescribeConnectError(rc);
+            var detail = DescribeConnectError(rc, errno);
             Log.ConnectAttemptFailed(_logger, _clientId, _options.Host, _options.Port, 0, detail, _reconnectDelay);
             RaiseConnectionChanged(new MqttConnectionEvent(MqttConnectionEventKind.ConnectFailed, rc, detail));
         }
@@ -475,10 +478,10 @@ public sealed partial class MosquittoMqttClient : IMqttClient
         }
     }
 
-    private string DescribeConnectError(int rc)
+    private string DescribeConnectError(int rc, int errno)
     {
         var text = rc == MosquittoNative.ErrErrno
-            ? $"{MosquittoNative.ErrorText(rc)}: {Marshal.GetLastPInvokeErrorMessage()}"
+            ? $"{MosquittoNative.ErrorText(rc)}: {Marshal.GetPInvokeErrorMessage(errno)}"
             : MosquittoNative.ErrorText(rc);
         var tls = Volatile.Read(ref _lastTlsError);
         return tls is null ? $"{text} ({rc})" : $"{text} ({rc}); TLS: {tls}";

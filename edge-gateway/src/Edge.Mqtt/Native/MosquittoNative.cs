@@ -83,7 +83,8 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_reconnect_delay_set")]
     public static partial int ReconnectDelaySet(nint mosq, uint delaySeconds, uint maxDelaySeconds, [MarshalAs(UnmanagedType.U1)] bool exponential);
 
-    [LibraryImport(LibraryName, EntryPoint = "mosquitto_connect", StringMarshalling = StringMarshalling.Utf8)]
+    // SetLastError: MOSQ_ERR_ERRNO means "see errno", which must be saved right after the call.
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_connect", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Connect(nint mosq, string host, int port, int keepAliveSeconds);
 
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_disconnect")]
@@ -98,7 +99,7 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_threaded_set")]
     public static partial int ThreadedSet(nint mosq, [MarshalAs(UnmanagedType.U1)] bool threaded);
 
-    [LibraryImport(LibraryName, EntryPoint = "mosquitto_reconnect_async")]
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_reconnect_async", SetLastError = true)]
     public static partial int ReconnectAsync(nint mosq);
 
     [LibraryImport(LibraryName, EntryPoint = "mosquitto_loop_read")]
