@@ -31,7 +31,7 @@ internal sealed class EscalationOptionsValidator(IServiceProvider services) : IV
                 registry.ReloadAsync().GetAwaiter().GetResult();
             }
 
-            units = EscalationPolicySource.UnitsInUse(registry, configuration["Registry:SeedFile"]);
+            units = EscalationPolicySource.UnitsInUse(registry, RegistrySeed.Load(configuration));
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {

@@ -191,12 +191,11 @@ public sealed class EscalationPolicySource
     }
 
     /// <summary>Units with residents wearing a device: from the registry, and from the seed file when one is configured.</summary>
-    internal static IReadOnlyCollection<string> UnitsInUse(IDeviceRegistry registry, string? seedFile)
+    internal static IReadOnlyCollection<string> UnitsInUse(IDeviceRegistry registry, SiteFile? seed)
     {
         var units = new HashSet<string>(registry.Assignments.Select(a => a.UnitId).OfType<string>(), StringComparer.Ordinal);
-        if (seedFile is { Length: > 0 } && File.Exists(seedFile))
+        if (seed is { } site)
         {
-            var site = SiteFile.Load(seedFile);
             var worn = site.Devices.Select(d => d.Resident).OfType<string>().ToHashSet(StringComparer.Ordinal);
             foreach (var r in site.Residents.Where(r => worn.Contains(r.Id) && r.Room is not null))
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,14 +21,14 @@ public static class RegistryExtensions
     }
 }
 
-/// <summary>Imports the seed file (if any) and loads the registry before ingest starts.</summary>
-internal sealed class RegistryLoader(DeviceRegistry registry, IOptions<RegistryOptions> options) : IHostedService
+/// <summary>Imports the seed (a site file, or the provisioned site) and loads the registry before ingest starts.</summary>
+internal sealed class RegistryLoader(DeviceRegistry registry, IConfiguration configuration) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.SeedFile is { } seed)
+        if (RegistrySeed.Load(configuration) is { } seed)
         {
-            await registry.ImportAsync(SiteFile.Load(seed), "seed-file", cancellationToken).ConfigureAwait(false);
+            await registry.ImportAsync(seed, "seed-file", cancellationToken).ConfigureAwait(false);
         }
         else
         {
