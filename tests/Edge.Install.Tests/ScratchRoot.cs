@@ -57,6 +57,28 @@ internal sealed class ScratchRoot : IDisposable
             ListenPort = Edge.Mqtt.Broker.MosquittoProcess.FreePort(),
         });
         provisioner.AddDevices([new NewDevice("m5-0001", "Mary Smith", "12", "north", Edge.Protocol.DeviceMode.Streaming)]);
+
+        // What the technician writes before the gateway may start: an escalation policy that reaches
+        // someone in every unit with residents, over a channel this gateway has. The gateway imports the
+        // provisioned residents and refuses to start with a gap.
+        File.WriteAllText(provisioner.Layout.EscalationPolicy, $$"""
+            {
+              "version": 1, "site": "{{siteId}}", "timeZone": "Etc/UTC",
+              "units": [ { "unit": "north", "slots": [ { "name": "all day", "from": "00:00", "to": "00:00",
+                "steps": [ { "after": "00:00:00", "notify": ["webhook:on-call"] } ] } ] } ]
+            }
+            """);
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(provisioner.Layout.GatewaySettings))!;
+        settings["Alerting"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Webhook"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["Url"] = "http://127.0.0.1:9/on-call",
+                ["AllowInsecureHttp"] = true,
+                ["Secret"] = "install-test-webhook-secret-0123456789",
+            },
+        };
+        File.WriteAllText(provisioner.Layout.GatewaySettings, settings.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         Provisioner = provisioner;
     }
 
