@@ -27,7 +27,7 @@ public static class Codec
     {
         null => "null",
         AccelBatch a => $"accel id={a.DeviceId} seq={a.Sequence} t0={a.FirstSampleTimeUs} period={a.SamplePeriodUs} range={a.RangeG} flags={a.Flags} n={a.SampleCount} samples=[{string.Join(",", a.Samples.Take(3 * a.SampleCount))}]",
-        DeviceStatus s => $"status id={s.DeviceId} seq={s.Sequence} up={s.UptimeSeconds} mv={s.BatteryMillivolts} soc={s.StateOfChargePercent} flags={s.Flags} rssi={s.RssiDbm} mode={s.Mode} rate={s.SampleRateHz} buf={s.BufferedUnsent} drop={s.DroppedBatches} miss={s.MissedDeadlines} active={s.ActiveSeconds} maxmg={s.MaxMagnitudeMilliG} fw='{s.FirmwareVersion ?? string.Empty}'",
+        DeviceStatus s => $"status id={s.DeviceId} seq={s.Sequence} up={s.UptimeSeconds} mv={s.BatteryMillivolts} soc={s.StateOfChargePercent} flags={s.Flags} rssi={s.RssiDbm} mode={s.Mode} rate={s.SampleRateHz} buf={s.BufferedUnsent} drop={s.DroppedBatches} miss={s.MissedDeadlines} active={s.ActiveSeconds} maxmg={s.MaxMagnitudeMilliG} fault={s.FaultCode}/{s.FaultDetail}/{s.FaultCount} fw='{s.FirmwareVersion ?? string.Empty}'",
         DeviceEvent e => $"event id={e.DeviceId} seq={e.Sequence} kind={e.Kind} t={e.DeviceTimeUs} value={e.Value}",
         DeviceConfig c => $"config id={c.DeviceId} rev={c.Revision} mode={c.Mode} rate={c.SampleRateHz} range={c.RangeG} batch={c.BatchIntervalMs} impact={c.ImpactThresholdMilliG} ff={c.FreeFallThresholdMilliG} pre={c.PreTriggerSeconds} post={c.PostTriggerSeconds} hb={c.HeartbeatSeconds} nw={c.NotWornAfterSeconds}",
         _ => throw new ArgumentException("not a protocol message", nameof(m)),

@@ -52,7 +52,7 @@ public class DecodeStatusTests
 
     [Theory]
     [InlineData(Accel, 19)]
-    [InlineData(Status, 30)]
+    [InlineData(Status, 34)]
     [InlineData(Event, 14)]
     [InlineData(Config, 19)]
     public void Decode_BodyShorterThanFixedFields_IsTruncated(string vector, int bodyBytes)
@@ -183,11 +183,14 @@ public class DecodeStatusTests
         { "accel flag bit 7", Accel, b => b[B + 17] = 0x80 },
         { "status state of charge 101", Status, b => b[B + 10] = 101 },
         { "status state of charge 254", Status, b => b[B + 10] = 254 },
-        { "status flag bit 4", Status, b => b[B + 11] = 0x11 },
+        { "status flag bit 5", Status, b => b[B + 11] = 0x21 },
+        { "status fault active without a fault", Status, b => b[B + 11] = 0x11 },
         { "status mode 2", Status, b => b[B + 13] = 2 },
-        { "status firmware length 17", Status, b => { b[B + 30] = 17; b.AddRange("123456789012"u8.ToArray()); } },
-        { "status firmware char 0x7F", Status, b => b[B + 31] = 0x7F },
-        { "status firmware char 0x1F", Status, b => b[B + 32] = 0x1F },
+        { "status fault code 8", Status, b => b[B + 30] = 8 },
+        { "status fault code 255", Status, b => b[B + 30] = 255 },
+        { "status firmware length 17", Status, b => { b[B + 34] = 17; b.AddRange("123456789012"u8.ToArray()); } },
+        { "status firmware char 0x7F", Status, b => b[B + 35] = 0x7F },
+        { "status firmware char 0x1F", Status, b => b[B + 36] = 0x1F },
         { "event kind 0", Event, b => b[B + 4] = 0 },
         { "event kind 5", Event, b => b[B + 4] = 5 },
         { "config mode 2", Config, b => b[B + 4] = 2 },
@@ -212,8 +215,9 @@ public class DecodeStatusTests
     {
         { "state of charge 255 (unknown)", Status, b => b[B + 10] = 255 },
         { "state of charge 100", Status, b => b[B + 10] = 100 },
-        { "all status flags", Status, b => b[B + 11] = 0x0F },
-        { "empty firmware version", Status, b => { b[B + 30] = 0; b.RemoveRange(B + 31, 5); } },
+        { "all status flags", Status, b => { b[B + 11] = 0x1F; b[B + 30] = 7; } },
+        { "status fault code 7 with detail and count at their maximum", Status, b => { b[B + 30] = 7; b[B + 31] = 255; Set16(b, B + 32, 0xFFFF); } },
+        { "empty firmware version", Status, b => { b[B + 34] = 0; b.RemoveRange(B + 35, 5); } },
         { "status activity at its maximum", Status, b => { Set16(b, B + 26, 0xFFFF); Set16(b, B + 28, 0xFFFF); } },
         { "accel period 1000", Accel, b => Set16(b, B + 12, 1000) },
         { "accel period 1000000", Accel, b => { Set16(b, B + 12, 1_000_000 & 0xFFFF); Set16(b, B + 14, 1_000_000 >> 16); } },

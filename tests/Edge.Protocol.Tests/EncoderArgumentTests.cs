@@ -38,7 +38,9 @@ public class EncoderArgumentTests
         { "firmware with newline", m => m.FirmwareVersion = "1.0\n" },
         { "firmware with non-ASCII", m => m.FirmwareVersion = "1.0-β" },
         { "state of charge 101", m => m.StateOfChargePercent = 101 },
-        { "flag bit 4", m => m.Flags = 0x10 },
+        { "flag bit 5", m => m.Flags = 0x20 },
+        { "fault active without a fault", m => m.Flags = DeviceStatus.FlagOnline | DeviceStatus.FlagFaultActive },
+        { "fault code 8", m => m.FaultCode = (DeviceFault)8 },
         { "mode 2", m => m.Mode = (DeviceMode)2 },
         { "bad id", m => m.DeviceId = "a b" },
     };

@@ -59,6 +59,29 @@ public static class GoldenVectors
         FirmwareVersion = "1.0.0",
     };
 
+    /// <summary>The next heartbeat of the same device after its accelerometer stopped answering as an MPU6886: an active sensor fault.</summary>
+    public static DeviceStatus StatusSensorFault() => new()
+    {
+        DeviceId = DeviceId,
+        Sequence = 8,
+        UptimeSeconds = 3660,
+        BatteryMillivolts = 3948,
+        StateOfChargePercent = 87,
+        Flags = DeviceStatus.FlagOnline | DeviceStatus.FlagWorn | DeviceStatus.FlagFaultActive,
+        RssiDbm = -61,
+        Mode = DeviceMode.Triggered,
+        SampleRateHz = 50,
+        BufferedUnsent = 0,
+        DroppedBatches = 0,
+        MissedDeadlines = 3,
+        ActiveSeconds = 0,
+        MaxMagnitudeMilliG = 1002,
+        FaultCode = DeviceFault.Sensor,
+        FaultDetail = DeviceFaults.SensorWrongChip,
+        FaultCount = 1,
+        FirmwareVersion = "1.0.0",
+    };
+
     /// <summary>Name of the last-will vector on the spec page (ASCII, not a framed message).</summary>
     public const string LastWillName = "last-will";
 
@@ -117,7 +140,9 @@ public static class GoldenVectors
         new("accel-8g-triggered-at-wrap", AccelTriggeredAtWrap(),
             "0101076d352d30303031ffffffff00000000010000001027000008030100001000f0010093448f48"),
         new("status-online", Status(),
-            "0102076d352d3030303107000000100e00006e0f5705c3013200000000000000030000002a000b0905312e302e30cd2c6676"),
+            "0102076d352d3030303107000000100e00006e0f5705c3013200000000000000030000002a000b090000000005312e302e30d05c5a9c"),
+        new("status-sensor-fault", StatusSensorFault(),
+            "0102076d352d30303031080000004c0e00006c0f5715c3013200000000000000030000000000ea030502010005312e302e3063f6f612"),
         new("event-button-press", ButtonPress(),
             "0103076d352d303030310100000001404b4c0000000000000047b6c1cb"),
         new("event-impact-trigger", ImpactTrigger(),

@@ -61,6 +61,9 @@ public static class ProtocolGen
         from missed in U32
         from active in U16
         from maxMg in U16
+        from fault in Gen.Choose(0, (int)DeviceFaults.Last).Select(f => (DeviceFault)f)
+        from faultDetail in Gen.Choose(0, 255).Select(d => (byte)d)
+        from faultCount in U16
         from fwLength in Gen.Choose(0, WireFormat.MaxFirmwareVersionLength)
         from fw in Gen.ArrayOf(Gen.Choose(0x20, 0x7E).Select(c => (char)c), fwLength)
         select new DeviceStatus
@@ -70,7 +73,7 @@ public static class ProtocolGen
             UptimeSeconds = uptime,
             BatteryMillivolts = mv,
             StateOfChargePercent = soc,
-            Flags = flags,
+            Flags = fault == DeviceFault.None ? (byte)(flags & ~DeviceStatus.FlagFaultActive) : flags,
             RssiDbm = rssi,
             Mode = mode,
             SampleRateHz = rate,
@@ -79,6 +82,9 @@ public static class ProtocolGen
             MissedDeadlines = missed,
             ActiveSeconds = active,
             MaxMagnitudeMilliG = maxMg,
+            FaultCode = fault,
+            FaultDetail = faultDetail,
+            FaultCount = faultCount,
             FirmwareVersion = new string(fw),
         };
 

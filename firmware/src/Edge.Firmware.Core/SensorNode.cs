@@ -54,6 +54,7 @@ namespace Edge.Firmware.Core
         private readonly DeviceEvent _eventMessage = new DeviceEvent();
         private readonly DeviceStatus _statusMessage = new DeviceStatus();
         private readonly BatteryReading _batteryScratch = new BatteryReading();
+        private readonly FaultLog _faults = new FaultLog();
         private readonly string _accelTopic;
         private readonly string _eventTopic;
         private readonly string _statusTopic;
@@ -82,6 +83,9 @@ namespace Edge.Firmware.Core
         private int _statusMessageId;
         private bool _wasConnected;
         private long _nextConnectUs;
+        private int _lastSentFaultChanges;
+        private int _statusFaultChanges;
+        private int _consecutiveReadFailures;
 
         /// <summary>Wires the logic to its seams. The settings are validated (identity and behaviour).</summary>
         public SensorNode(SensorSettings settings, IMicrosecondClock clock, IAccelerometer accelerometer, IBattery battery, IMqttPublisher mqtt, IRandom random)
@@ -208,6 +212,16 @@ namespace Edge.Firmware.Core
         /// <summary>Messages published again because their acknowledgement did not come in time or the session dropped.</summary>
         public long Resends { get; private set; }
 
+        /// <summary>
+        /// The fault record every status carries (code, detail, count, active). The device shell and
+        /// the MQTT adapter record certificate, Wi-Fi, broker, sensor and crash faults here; the node
+        /// itself records <see cref="DeviceFault.Sensor"/> when sample reads fail for a second.
+        /// </summary>
+        public FaultLog Faults
+        {
+            get { return _faults; }
+        }
+
         /// <summary>Active seconds in the last status sent (its <see cref="DeviceStatus.ActiveSeconds"/>).</summary>
         public int LastActiveSeconds { get; private set; }
 
@@ -289,10 +303,22 @@ namespace Edge.Firmware.Core
                 if (ok)
                 {
                     OnSample(slot);
+                    if (_consecutiveReadFailures >= _settings.SampleRateHz)
+                    {
+                        _faults.Clear(DeviceFault.Sensor);
+                    }
+
+                    _consecutiveReadFailures = 0;
                 }
                 else
                 {
                     ReadFailures++;
+                    _consecutiveReadFailures++;
+                    if (_consecutiveReadFailures == _settings.SampleRateHz)
+                    {
+                        // A second of failed reads: the sensor is gone, not a glitch. No fall can be seen.
+                        _faults.Record(DeviceFault.Sensor, DeviceFaults.SensorReadsFailing, true);
+                    }
                 }
             }
 
@@ -364,7 +390,8 @@ namespace Edge.Firmware.Core
             {
                 int flags = StatusFlags(now);
                 int socDelta = _stateOfCharge - _lastSentSoc;
-                if (flags != _lastSentFlags || socDelta >= 5 || socDelta <= -5 || now >= _nextHeartbeatUs)
+                if (flags != _lastSentFlags || socDelta >= 5 || socDelta <= -5 || now >= _nextHeartbeatUs
+                    || _faults.Changes != _lastSentFaultChanges)
                 {
                     _statusDirty = true;
                 }
@@ -651,6 +678,7 @@ namespace Edge.Firmware.Core
                         }
                         else if (_statusDirty)
                         {
+                            _statusFaultChanges = _faults.Changes;
                             FillStatus(_statusMessage, now);
                             length = WireEncoder.Encode(_statusMessage, _sendBuffer, 0);
                             topic = _statusTopic;
@@ -891,6 +919,7 @@ namespace Edge.Firmware.Core
             _statusMessageId = messageId;
             _lastSentFlags = _statusMessage.Flags;
             _lastSentSoc = _stateOfCharge;
+            _lastSentFaultChanges = _statusFaultChanges;
             _nextHeartbeatUs = now + (_settings.HeartbeatSeconds * 1000000L);
             LastActiveSeconds = _statusMessage.ActiveSeconds;
             LastMaxMagnitudeMilliG = _statusMessage.MaxMagnitudeMilliG;
@@ -916,6 +945,11 @@ namespace Edge.Firmware.Core
             if (IsWorn(now))
             {
                 flags |= DeviceStatus.FlagWorn;
+            }
+
+            if (_faults.Active)
+            {
+                flags |= DeviceStatus.FlagFaultActive;
             }
 
             return flags;
@@ -954,6 +988,14 @@ namespace Edge.Firmware.Core
             int peak = _motion.MaxMagnitudeMilliG;
             s.ActiveSeconds = (ushort)(active > 65535 ? 65535 : active);
             s.MaxMagnitudeMilliG = (ushort)(peak > 65535 ? 65535 : peak);
+            if (_faults.Fill(s))
+            {
+                s.Flags |= DeviceStatus.FlagFaultActive;
+            }
+            else
+            {
+                s.Flags &= unchecked((byte)~DeviceStatus.FlagFaultActive);
+            }
         }
 
         private int CountUnsentSamples()

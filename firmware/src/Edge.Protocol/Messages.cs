@@ -74,8 +74,14 @@ namespace Edge.Protocol
         /// <summary>Flag: the device is on external power (docked), whether or not it is charging.</summary>
         public const byte FlagExternalPower = 0x08;
 
+        /// <summary>
+        /// Flag: the fault in <see cref="FaultCode"/> is still present now (for example the accelerometer
+        /// does not answer), not only something that happened since boot. Never set with <see cref="DeviceFault.None"/>.
+        /// </summary>
+        public const byte FlagFaultActive = 0x10;
+
         /// <summary>Every flag bit version 1 defines; the others must be zero.</summary>
-        public const byte KnownFlags = FlagOnline | FlagCharging | FlagWorn | FlagExternalPower;
+        public const byte KnownFlags = FlagOnline | FlagCharging | FlagWorn | FlagExternalPower | FlagFaultActive;
 
         /// <summary>State of charge value meaning "not known".</summary>
         public const byte UnknownStateOfCharge = 255;
@@ -125,6 +131,18 @@ namespace Edge.Protocol
         /// <summary>Largest acceleration magnitude since the previous status, milli-g (saturates at 65535).</summary>
         public ushort MaxMagnitudeMilliG { get; set; }
 
+        /// <summary>
+        /// The most recent fault since boot, or the fault that made the device reboot when nothing newer
+        /// happened since; <see cref="DeviceFault.None"/> when there was none.
+        /// </summary>
+        public DeviceFault FaultCode { get; set; }
+
+        /// <summary>What exactly failed, per <see cref="FaultCode"/> (docs/wire-protocol.md, section 3.2; <see cref="DeviceFaults.Describe"/>).</summary>
+        public byte FaultDetail { get; set; }
+
+        /// <summary>Faults since boot, counting the one carried over a fault reboot (saturates at 65535).</summary>
+        public ushort FaultCount { get; set; }
+
         /// <summary>Firmware version, up to 16 printable ASCII characters, e.g. "1.0.0".</summary>
         public string FirmwareVersion { get; set; }
 
@@ -150,6 +168,12 @@ namespace Edge.Protocol
         public bool ExternalPower
         {
             get { return (Flags & FlagExternalPower) != 0; }
+        }
+
+        /// <summary>True when the <see cref="FlagFaultActive"/> bit is set.</summary>
+        public bool FaultActive
+        {
+            get { return (Flags & FlagFaultActive) != 0; }
         }
     }
 

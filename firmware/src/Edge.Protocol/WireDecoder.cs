@@ -260,7 +260,10 @@ namespace Edge.Protocol
             m.MissedDeadlines = LittleEndian.ReadUInt32(b, p + 22);
             m.ActiveSeconds = LittleEndian.ReadUInt16(b, p + 26);
             m.MaxMagnitudeMilliG = LittleEndian.ReadUInt16(b, p + 28);
-            int fwLength = b[p + 30];
+            byte fault = b[p + 30];
+            m.FaultDetail = b[p + 31];
+            m.FaultCount = LittleEndian.ReadUInt16(b, p + 32);
+            int fwLength = b[p + 34];
             p += WireEncoder.StatusFixedBody;
 
             if (fwLength > WireFormat.MaxFirmwareVersionLength)
@@ -275,7 +278,9 @@ namespace Edge.Protocol
 
             if ((m.Flags & ~DeviceStatus.KnownFlags) != 0
                 || (m.StateOfChargePercent > 100 && m.StateOfChargePercent != DeviceStatus.UnknownStateOfCharge)
-                || mode > (byte)DeviceMode.Triggered)
+                || mode > (byte)DeviceMode.Triggered
+                || fault > (byte)DeviceFaults.Last
+                || (fault == (byte)DeviceFault.None && (m.Flags & DeviceStatus.FlagFaultActive) != 0))
             {
                 return DecodeResult.Fail(DecodeStatus.BadRange, MessageType.Status, id);
             }
@@ -289,6 +294,7 @@ namespace Edge.Protocol
             }
 
             m.Mode = (DeviceMode)mode;
+            m.FaultCode = (DeviceFault)fault;
             m.FirmwareVersion = ReadAscii(b, p, fwLength);
             DecodeResult r = Ok(MessageType.Status, id);
             r.DeviceStatus = m;

@@ -12,10 +12,10 @@ namespace Edge.Protocol
         /// <summary>Fixed part of an accelerometer batch without the id and samples: 27 bytes.</summary>
         public const int AccelOverhead = 3 + 4 + 8 + 4 + 1 + 1 + 2 + WireFormat.CrcSize;
 
-        /// <summary>Fixed body of a status message before the firmware version: 31 bytes.</summary>
-        public const int StatusFixedBody = 31;
+        /// <summary>Fixed body of a status message before the firmware version: 35 bytes.</summary>
+        public const int StatusFixedBody = 35;
 
-        /// <summary>Fixed part of a status message without the id and firmware version: 38 bytes.</summary>
+        /// <summary>Fixed part of a status message without the id and firmware version: 42 bytes.</summary>
         public const int StatusOverhead = 3 + StatusFixedBody + WireFormat.CrcSize;
 
         /// <summary>Fixed part of an event message without the id: 22 bytes.</summary>
@@ -112,6 +112,16 @@ namespace Edge.Protocol
                 throw new ArgumentException("Mode must be streaming or triggered.");
             }
 
+            if ((byte)m.FaultCode > (byte)DeviceFaults.Last)
+            {
+                throw new ArgumentException("FaultCode is not a fault version 1 defines.");
+            }
+
+            if (m.FaultCode == DeviceFault.None && (m.Flags & DeviceStatus.FlagFaultActive) != 0)
+            {
+                throw new ArgumentException("FlagFaultActive needs a FaultCode.");
+            }
+
             int size = StatusOverhead + IdLength(m.DeviceId) + fw.Length;
             int p = WriteHeader(MessageType.Status, m.DeviceId, size, buffer, offset);
             LittleEndian.WriteUInt32(buffer, p, m.Sequence);
@@ -127,7 +137,10 @@ namespace Edge.Protocol
             LittleEndian.WriteUInt32(buffer, p + 22, m.MissedDeadlines);
             LittleEndian.WriteUInt16(buffer, p + 26, m.ActiveSeconds);
             LittleEndian.WriteUInt16(buffer, p + 28, m.MaxMagnitudeMilliG);
-            buffer[p + 30] = (byte)fw.Length;
+            buffer[p + 30] = (byte)m.FaultCode;
+            buffer[p + 31] = m.FaultDetail;
+            LittleEndian.WriteUInt16(buffer, p + 32, m.FaultCount);
+            buffer[p + 34] = (byte)fw.Length;
             p += WireEncoder.StatusFixedBody;
             for (int i = 0; i < fw.Length; i++)
             {
