@@ -99,11 +99,19 @@ internal sealed class FakePublisher : IMqttPublisher
 
     public int RssiDbm { get; set; } = -60;
 
+    /// <summary>Runs on every failed connect (an adapter records its fault there).</summary>
+    public Action? OnConnectFailed { get; set; }
+
     public bool Connect()
     {
         ConnectAttemptsUs.Add(_clock.NowMicroseconds);
         var ok = ConnectResults.Count > 0 ? ConnectResults.Dequeue() : ConnectSucceeds;
         IsConnected = ok;
+        if (!ok)
+        {
+            OnConnectFailed?.Invoke();
+        }
+
         return ok;
     }
 

@@ -80,7 +80,8 @@ namespace Edge.Firmware.Core
         /// <summary>
         /// Records a fault. <paramref name="stillPresent"/> says the condition persists (a sensor that
         /// does not answer) rather than a failure that is over once reported (a refused connect).
-        /// Recording the fault that is already active again does not count it twice.
+        /// Recording a still-present fault whose code is already active changes nothing: it is not
+        /// counted twice, and the first, usually more specific, detail stays.
         /// </summary>
         public void Record(DeviceFault fault, int detail, bool stillPresent)
         {
@@ -92,7 +93,7 @@ namespace Edge.Firmware.Core
             lock (_sync)
             {
                 int d = detail < 0 ? 0 : (detail > 255 ? 255 : detail);
-                if (_active && stillPresent && _code == fault && _detail == d)
+                if (_active && stillPresent && _code == fault)
                 {
                     return;
                 }
