@@ -1,16 +1,20 @@
 using System;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Firmware.Core;
 using Edge.Protocol;
 using nanoFramework.M2Mqtt;
 using nanoFramework.M2Mqtt.Messages;
+using nanoFramework.Networking;
 
 namespace Edge.Firmware.Device
 {
     /// <summary>
     /// The firmware's MQTT session over nanoFramework.M2Mqtt 5.1: TLS 1.2 with the provisioned CA,
     /// user name and password, clean session, and the ASCII <see cref="LastWill"/> as last will. QoS 1
-    /// acknowledgements come from <c>MqttMsgPublished</c>.
+    /// acknowledgements come from <c>MqttMsgPublished</c>. Every failed connect is recorded in the
+    /// node's <see cref="FaultLog"/> with its own code: Wi-Fi down, broker unreachable (socket or
+    /// TLS), or refused by the broker (with the CONNACK reason code).
     /// </summary>
     public sealed class M2MqttPublisher : IMqttPublisher
     {
@@ -23,11 +27,11 @@ namespace Edge.Firmware.Device
         private readonly string _willMessage;
         private MqttClient _client;
 
-        /// <summary>Prepares the session; <paramref name="caPem"/> is the CA file's bytes.</summary>
-        public M2MqttPublisher(SensorSettings settings, byte[] caPem)
+        /// <summary>Prepares the session; <paramref name="ca"/> is the broker's CA, already loaded (see <see cref="PemCertificate"/>).</summary>
+        public M2MqttPublisher(SensorSettings settings, X509Certificate ca)
         {
             _settings = settings;
-            _ca = new X509Certificate(caPem);
+            _ca = ca;
             _clientId = settings.Site + "-" + settings.DeviceId;
             _willTopic = Topics.For(settings.Site, settings.DeviceId, TopicKind.Status);
 
@@ -38,6 +42,12 @@ namespace Edge.Firmware.Device
 
         /// <inheritdoc />
         public event PublishAckedHandler Acked;
+
+        /// <summary>Where connect failures are recorded (the node's <see cref="SensorNode.Faults"/>; set before the first connect).</summary>
+        public FaultLog Faults { get; set; }
+
+        /// <summary>Acknowledgement callbacks that threw (they run on M2Mqtt's receive thread, which must not die).</summary>
+        public int CallbackErrors { get; private set; }
 
         /// <inheritdoc />
         public bool IsConnected
@@ -57,6 +67,7 @@ namespace Edge.Firmware.Device
         /// <inheritdoc />
         public bool Connect()
         {
+            MqttReasonCode code;
             try
             {
                 if (_client == null)
@@ -65,7 +76,7 @@ namespace Edge.Firmware.Device
                     _client.MqttMsgPublished += OnPublished;
                 }
 
-                MqttReasonCode code = _client.Connect(
+                code = _client.Connect(
                     _clientId,
                     _settings.MqttUsername,
                     _settings.MqttPassword,
@@ -76,13 +87,21 @@ namespace Edge.Firmware.Device
                     _willMessage,
                     true,
                     KeepAliveSeconds);
-                return code == MqttReasonCode.Success;
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // MqttConnectionException on socket or TLS errors: the core backs off and retries.
+                // MqttConnectionException wraps the socket or TLS error; the core backs off and retries.
+                Record(e);
                 return false;
             }
+
+            if (code != MqttReasonCode.Success)
+            {
+                Record(DeviceFault.BrokerRefused, (int)code);
+                return false;
+            }
+
+            return true;
         }
 
         /// <inheritdoc />
@@ -102,19 +121,53 @@ namespace Edge.Firmware.Device
             }
             catch (Exception)
             {
+                // The session dropped under the publish: the core requeues and reconnects.
                 return 0;
             }
         }
 
+        private void Record(Exception e)
+        {
+            NetworkHelperStatus wifi = WifiNetworkHelper.Status;
+            if (wifi != NetworkHelperStatus.NetworkIsReady)
+            {
+                // The broker is not the problem while the Wi-Fi is down or reconnecting.
+                Record(DeviceFault.WiFi, (int)wifi);
+                return;
+            }
+
+            Exception cause = e.InnerException != null ? e.InnerException : e;
+            Record(DeviceFault.BrokerUnreachable, cause is SocketException ? DeviceFaults.BrokerSocketError : DeviceFaults.BrokerOtherError);
+            Console.WriteLine("mqtt: connect failed: " + cause.Message);
+        }
+
+        private void Record(DeviceFault fault, int detail)
+        {
+            FaultLog faults = Faults;
+            if (faults != null)
+            {
+                faults.Record(fault, detail, false);
+            }
+
+            Console.WriteLine("mqtt: " + DeviceFaults.Describe(fault, detail));
+        }
+
         private void OnPublished(object sender, MqttMsgPublishedEventArgs e)
         {
-            if (e.IsPublished)
+            try
             {
-                PublishAckedHandler handler = Acked;
-                if (handler != null)
+                if (e.IsPublished)
                 {
-                    handler(e.MessageId);
+                    PublishAckedHandler handler = Acked;
+                    if (handler != null)
+                    {
+                        handler(e.MessageId);
+                    }
                 }
+            }
+            catch (Exception)
+            {
+                CallbackErrors++;
             }
         }
     }
