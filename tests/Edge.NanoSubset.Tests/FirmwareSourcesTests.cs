@@ -2,15 +2,30 @@ using Edge.TestKit;
 
 namespace Edge.NanoSubset.Tests;
 
-/// <summary>The firmware-shared sources (every folder in <see cref="CheckedFolders"/>) stay inside the nano subset.</summary>
+/// <summary>The firmware-shared sources (every folder in <see cref="CheckedFolders"/>) and the device shell stay inside what nanoFramework runs.</summary>
 public class FirmwareSourcesTests
 {
     [Fact]
-    public void SharedSources_UseOnlyTheNanoFrameworkSubset()
+    public void SharedSources_CompileAgainstTheRealNanoMscorlib_WithNoGenericsAndNothingThatPrintsDifferently()
     {
         List<Violation> violations = NanoSubsetChecker.CheckFolders(TestData.RepoRoot, CheckedFolders.All);
 
         Assert.True(violations.Count == 0, $"{violations.Count} nano-subset violation(s):\n" + string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void DeviceShell_WithCoreProtocolAndDeclarations_PassesTheSameChecks()
+    {
+        // As the .nfproj links them: one assembly, against the real mscorlib and the compile-only
+        // declarations of the other packages (whose own bodies are never run).
+        string[] folders = ["firmware/src/Edge.Firmware.Device", .. CheckedFolders.All];
+        var sources = NanoSubsetChecker.SourceFiles(TestData.RepoRoot, folders)
+            .Append("firmware/src/Edge.Firmware.NanoDeclarations.CompileOnly/Declarations.cs")
+            .Select(rel => (rel, File.ReadAllText(Path.Combine(TestData.RepoRoot, rel))));
+
+        List<Violation> violations = NanoSubsetChecker.CheckSources(sources);
+
+        Assert.True(violations.Count == 0, $"{violations.Count} violation(s) in the device shell:\n" + string.Join("\n", violations));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -6,65 +9,47 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Edge.NanoSubset.Tests;
 
-/// <summary>One place where a source leaves the nanoFramework subset.</summary>
+/// <summary>One place where a source leaves what nanoFramework runs.</summary>
 public sealed record Violation(string File, int Line, string Rule, string Detail)
 {
     public override string ToString() => $"{File}:{Line}: [{Rule}] {Detail}";
 }
 
 /// <summary>
-/// Checks C# sources against the nanoFramework C# subset (/work/shared/reference/nanoframework.md).
-/// The sources are parsed as C# 9 and bound against the net10 reference assemblies; then a syntax walk
-/// flags constructs nano lacks (generics, tuples, LINQ, async, Span, records, decimal, ...) and a
-/// semantic walk checks every symbol that comes from the base class library against
-/// <see cref="NanoAllowList"/>. Rules: generic, nullable, tuple, linq, async, span, record, decimal,
-/// multidim-array, math, dynamic, bitconverter, unsafe, iterator, anonymous-type, init-accessor,
-/// lang-version, format, bcl, compile, project.
+/// Checks firmware sources in three steps (issue 13):
+/// <list type="number">
+/// <item><b>compile</b>: C# 9, no nullable context, no unsafe code, against the REAL nanoFramework
+/// <c>mscorlib.dll</c> (package nanoFramework.CoreLibrary 1.17.11) and nothing else. Every type or member
+/// nanoFramework lacks (System.Math, LINQ, Task, Span&lt;T&gt;, Nullable&lt;T&gt;, tuples, decimal, string.Join,
+/// Encoding.GetString(byte[]), Random.Next(int, int), CultureInfo.InvariantCulture ...) and every
+/// language feature above C# 9 is a compile error here. This replaced the hand-written allow-list.</item>
+/// <item><b>il</b>: the emitted metadata has no generic instantiation (TypeSpec/MethodSpec), no generic
+/// parameter and no multidimensional array. The real mscorlib 1.17.11 does declare <c>Action&lt;T&gt;</c>,
+/// <c>Func&lt;T&gt;</c> and <c>EventHandler&lt;T&gt;</c>, and a source may declare its own generic type, so
+/// <c>Func&lt;int&gt; f;</c> or <c>class G&lt;T&gt;</c> compile, but the stable 1.x runtime has no generics; and
+/// <c>new int[2, 2]</c> compiles (arrays are built in) but nanoFramework has only one-dimensional arrays.</item>
+/// <item><b>source</b>: what compiles and emits nothing suspicious yet behaves differently on the device:
+/// a custom format string (<c>x.ToString("0.00")</c>; nanoFramework formats only D, F, G, N and X) and an
+/// enum turned into text (<c>status.ToString()</c>, <c>"x" + kind</c>, <c>$"{kind}"</c>), which gives the
+/// number on nanoFramework, not the name.</item>
+/// </list>
 /// </summary>
 public static class NanoSubsetChecker
 {
-    private static readonly SymbolDisplayFormat Display = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    /// <summary>The real nanoFramework mscorlib.dll, copied beside the tests from the package.</summary>
+    public static string MscorlibPath { get; } = Path.Combine(AppContext.BaseDirectory, "nano", "mscorlib.dll");
 
-    private static readonly Lazy<MetadataReference[]> References = new(LoadFrameworkReferences);
-
-    /// <summary>The .NET shared framework assemblies this test runs on (not the test's own packages).</summary>
-    private static MetadataReference[] LoadFrameworkReferences()
+    private static readonly Lazy<MetadataReference> Mscorlib = new(() =>
     {
-        string frameworkDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        string tpa = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        return
-        [
-            .. tpa.Split(Path.PathSeparator)
-                .Where(p => string.Equals(Path.GetDirectoryName(p), frameworkDir, StringComparison.Ordinal))
-                .Select(p => MetadataReference.CreateFromFile(p)),
-        ];
-    }
-
-    /// <summary>Checks every .cs file (outside bin/ and obj/) of the given folders together, as one compilation.</summary>
-    public static List<Violation> CheckFolders(string repoRoot, IEnumerable<string> relativeFolders)
-    {
-        var violations = new List<Violation>();
-        var sources = SourceFiles(repoRoot, relativeFolders).Select(rel => (rel, File.ReadAllText(Path.Combine(repoRoot, rel)))).ToList();
-        foreach (string folder in relativeFolders)
+        if (!File.Exists(MscorlibPath))
         {
-            string full = Path.Combine(repoRoot, folder);
-            if (!Directory.Exists(full))
-            {
-                continue;
-            }
-
-            foreach (string project in Directory.EnumerateFiles(full, "*.csproj"))
-            {
-                violations.AddRange(CheckProjectFile(repoRoot, project));
-            }
+            throw new FileNotFoundException("The nanoFramework mscorlib.dll is missing beside the tests (package nanoFramework.CoreLibrary 1.17.11 not restored?)", MscorlibPath);
         }
 
-        violations.AddRange(CheckSources(sources));
-        return violations;
-    }
+        return MetadataReference.CreateFromFile(MscorlibPath);
+    });
 
-    /// <summary>The .cs files (outside bin/ and obj/) of the folders that exist, relative to the root, with '/'.</summary>
+    /// <summary>The .cs files (outside bin/, obj/ and packages/) of the folders that exist, relative to the root, with '/'.</summary>
     public static List<string> SourceFiles(string repoRoot, IEnumerable<string> relativeFolders)
     {
         var files = new List<string>();
@@ -79,7 +64,7 @@ public static class NanoSubsetChecker
             foreach (string file in Directory.EnumerateFiles(full, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 string rel = Path.GetRelativePath(repoRoot, file).Replace('\\', '/');
-                if (!rel.Contains("/obj/", StringComparison.Ordinal) && !rel.Contains("/bin/", StringComparison.Ordinal))
+                if (!rel.Contains("/obj/", StringComparison.Ordinal) && !rel.Contains("/bin/", StringComparison.Ordinal) && !rel.Contains("/packages/", StringComparison.Ordinal))
                 {
                     files.Add(rel);
                 }
@@ -89,9 +74,377 @@ public static class NanoSubsetChecker
         return files;
     }
 
+    /// <summary>Checks every .cs file of the given folders (and project files) together, as one assembly, as the device links them.</summary>
+    public static List<Violation> CheckFolders(string repoRoot, IEnumerable<string> relativeFolders)
+    {
+        var violations = new List<Violation>();
+        foreach (string folder in relativeFolders)
+        {
+            string full = Path.Combine(repoRoot, folder);
+            if (Directory.Exists(full))
+            {
+                foreach (string project in Directory.EnumerateFiles(full, "*.csproj"))
+                {
+                    violations.AddRange(CheckProjectFile(repoRoot, project));
+                }
+            }
+        }
+
+        violations.AddRange(CheckSources(SourceFiles(repoRoot, relativeFolders).Select(rel => (rel, File.ReadAllText(Path.Combine(repoRoot, rel))))));
+        return violations;
+    }
+
+    /// <summary>The sources as one C# 9 compilation against the real nanoFramework mscorlib only.</summary>
+    public static CSharpCompilation Compile(IEnumerable<(string Path, string Text)> sources)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.CSharp9, DocumentationMode.Parse);
+        return CSharpCompilation.Create(
+            "NanoSubsetCheck",
+            sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, s.Path)),
+            [Mscorlib.Value],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable, allowUnsafe: false));
+    }
+
+    /// <summary>All three steps; the IL and source steps run only when the compile succeeded.</summary>
+    public static List<Violation> CheckSources(IEnumerable<(string Path, string Text)> sources)
+    {
+        CSharpCompilation compilation = Compile(sources);
+        var found = new List<Violation>();
+        foreach (Diagnostic d in compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            var span = d.Location.GetLineSpan();
+            found.Add(new(span.Path, span.StartLinePosition.Line + 1, "compile", $"{d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"));
+        }
+
+        if (found.Count > 0)
+        {
+            return found;
+        }
+
+        found.AddRange(CheckIl(compilation));
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            new SourceRules(compilation.GetSemanticModel(tree), found).Visit(tree.GetRoot());
+        }
+
+        return [.. found.OrderBy(v => v.File, StringComparer.Ordinal).ThenBy(v => v.Line)];
+    }
+
+    /// <summary>Emits the compilation and reads its metadata: generic instantiations, generic parameters, multidimensional arrays.</summary>
+    public static List<Violation> CheckIl(CSharpCompilation compilation)
+    {
+        using var pe = new MemoryStream();
+        var emit = compilation.Emit(pe);
+        if (!emit.Success)
+        {
+            return [.. emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => new Violation("(emit)", 0, "compile", d.ToString()))];
+        }
+
+        pe.Position = 0;
+        using var reader = new System.Reflection.PortableExecutable.PEReader(pe);
+        MetadataReader md = reader.GetMetadataReader();
+        var provider = new SignatureNames(md);
+        var found = new List<Violation>();
+        void Add(string where, string what, string rule) => found.Add(new("(il)", 0, rule, $"{where}: {what}"));
+
+        for (int gp = 1; gp <= md.GetTableRowCount(TableIndex.GenericParam); gp++)
+        {
+            GenericParameter p = md.GetGenericParameter(MetadataTokens.GenericParameterHandle(gp));
+            string owner = p.Parent.Kind == HandleKind.TypeDefinition
+                ? TypeName(md, (TypeDefinitionHandle)p.Parent)
+                : TypeName(md, md.GetMethodDefinition((MethodDefinitionHandle)p.Parent).GetDeclaringType()) + "." + md.GetString(md.GetMethodDefinition((MethodDefinitionHandle)p.Parent).Name);
+            Add(owner, $"declares generic parameter {md.GetString(p.Name)}", "generic");
+        }
+
+        for (int row = 1; row <= md.GetTableRowCount(TableIndex.TypeSpec); row++)
+        {
+            string t = md.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).DecodeSignature(provider, null);
+            Flag(provider, "type use", t);
+        }
+
+        for (int row = 1; row <= md.GetTableRowCount(TableIndex.MethodSpec); row++)
+        {
+            MethodSpecification spec = md.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row));
+            var args = spec.DecodeSignature(provider, null);
+            Add("call", $"generic method instantiation <{string.Join(", ", args)}>", "generic");
+        }
+
+        foreach (var th in md.TypeDefinitions)
+        {
+            TypeDefinition type = md.GetTypeDefinition(th);
+            string owner = TypeName(md, th);
+            foreach (var fh in type.GetFields())
+            {
+                FieldDefinition f = md.GetFieldDefinition(fh);
+                Flag(provider, $"{owner}.{md.GetString(f.Name)}", f.DecodeSignature(provider, null));
+            }
+
+            foreach (var mh in type.GetMethods())
+            {
+                MethodDefinition m = md.GetMethodDefinition(mh);
+                string where = $"{owner}.{md.GetString(m.Name)}";
+                var sig = m.DecodeSignature(provider, null);
+                Flag(provider, where, sig.ReturnType);
+                foreach (string p in sig.ParameterTypes)
+                {
+                    Flag(provider, where, p);
+                }
+
+                if (m.RelativeVirtualAddress != 0)
+                {
+                    var body = reader.GetMethodBody(m.RelativeVirtualAddress);
+                    if (!body.LocalSignature.IsNil)
+                    {
+                        foreach (string local in md.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(provider, null))
+                        {
+                            Flag(provider, where + " (local)", local);
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var rh in md.MemberReferences)
+        {
+            MemberReference r = md.GetMemberReference(rh);
+            if (r.GetKind() == MemberReferenceKind.Method)
+            {
+                var sig = r.DecodeMethodSignature(provider, null);
+                Flag(provider, "call " + md.GetString(r.Name), sig.ReturnType);
+                foreach (string p in sig.ParameterTypes)
+                {
+                    Flag(provider, "call " + md.GetString(r.Name), p);
+                }
+            }
+        }
+
+        return [.. found.Distinct()];
+
+        void Flag(SignatureNames names, string where, string type)
+        {
+            if (names.Generic.Contains(type))
+            {
+                Add(where, $"generic type {type}", "generic");
+            }
+
+            if (names.MultiDim.Contains(type))
+            {
+                Add(where, $"multidimensional array {type}", "multidim-array");
+            }
+        }
+    }
+
+    private static string TypeName(MetadataReader md, TypeDefinitionHandle h)
+    {
+        TypeDefinition t = md.GetTypeDefinition(h);
+        string ns = md.GetString(t.Namespace);
+        return (ns.Length > 0 ? ns + "." : string.Empty) + md.GetString(t.Name);
+    }
+
+    /// <summary>Names types from signatures and remembers which names are generic instantiations or multidimensional arrays (or contain one).</summary>
+    private sealed class SignatureNames(MetadataReader md) : ISignatureTypeProvider<string, object?>
+    {
+        public HashSet<string> Generic { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> MultiDim { get; } = new(StringComparer.Ordinal);
+
+        private string Derived(string element, string name)
+        {
+            if (Generic.Contains(element))
+            {
+                Generic.Add(name);
+            }
+
+            if (MultiDim.Contains(element))
+            {
+                MultiDim.Add(name);
+            }
+
+            return name;
+        }
+
+        public string GetArrayType(string elementType, ArrayShape shape)
+        {
+            string name = $"{elementType}[{new string(',', shape.Rank - 1)}]";
+            MultiDim.Add(name);
+            return Derived(elementType, name);
+        }
+
+        public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments)
+        {
+            string name = $"{genericType}<{string.Join(", ", typeArguments)}>";
+            Generic.Add(name);
+            return name;
+        }
+
+        public string GetGenericMethodParameter(object? genericContext, int index) => Mark("!!" + index);
+
+        public string GetGenericTypeParameter(object? genericContext, int index) => Mark("!" + index);
+
+        private string Mark(string name)
+        {
+            Generic.Add(name);
+            return name;
+        }
+
+        public string GetSZArrayType(string elementType) => Derived(elementType, elementType + "[]");
+
+        public string GetByReferenceType(string elementType) => Derived(elementType, elementType + "&");
+
+        public string GetPointerType(string elementType) => Derived(elementType, elementType + "*");
+
+        public string GetPinnedType(string elementType) => elementType;
+
+        public string GetModifiedType(string modifier, string unmodifiedType, bool isRequired) => unmodifiedType;
+
+        public string GetFunctionPointerType(MethodSignature<string> signature) => "fnptr";
+
+        public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();
+
+        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => TypeName(md, handle);
+
+        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind)
+        {
+            TypeReference r = md.GetTypeReference(handle);
+            string ns = md.GetString(r.Namespace);
+            return (ns.Length > 0 ? ns + "." : string.Empty) + md.GetString(r.Name);
+        }
+
+        public string GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
+            md.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
+    }
+
+    /// <summary>Custom format strings and enum names: compile and emit cleanly, print something else on the device.</summary>
+    private sealed class SourceRules(SemanticModel model, List<Violation> found) : CSharpSyntaxWalker
+    {
+        private const string FormatLetters = "DdFfGgNnXx";
+
+        private void Report(SyntaxNode node, string rule, string detail)
+        {
+            var span = node.GetLocation().GetLineSpan();
+            found.Add(new(span.Path, span.StartLinePosition.Line + 1, rule, detail));
+        }
+
+        private bool IsEnum(ExpressionSyntax e) => model.GetTypeInfo(e).Type is { TypeKind: TypeKind.Enum };
+
+        public override void VisitInterpolation(InterpolationSyntax node)
+        {
+            if (IsEnum(node.Expression))
+            {
+                Report(node, "enum-name", $"{{{node.Expression}}} prints the enum's number on nanoFramework, not its name");
+            }
+
+            if (node.FormatClause != null)
+            {
+                CheckFormatSpecifier(node, node.FormatClause.FormatStringToken.ValueText);
+            }
+
+            base.VisitInterpolation(node);
+        }
+
+        public override void VisitBinaryExpression(BinaryExpressionSyntax node)
+        {
+            if (node.IsKind(SyntaxKind.AddExpression) && model.GetTypeInfo(node).Type?.SpecialType == SpecialType.System_String)
+            {
+                foreach (ExpressionSyntax side in new[] { node.Left, node.Right })
+                {
+                    if (IsEnum(side))
+                    {
+                        Report(side, "enum-name", $"\"...\" + {side} prints the enum's number on nanoFramework, not its name");
+                    }
+                }
+            }
+
+            base.VisitBinaryExpression(node);
+        }
+
+        public override void VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            if (model.GetOperation(node) is IInvocationOperation op)
+            {
+                IMethodSymbol m = op.TargetMethod;
+                if (m.Name == "ToString" && op.Instance is { } instance && instance.Type is { TypeKind: TypeKind.Enum })
+                {
+                    Report(node, "enum-name", $"{node}: an enum's ToString() gives its number on nanoFramework; map it to text with a switch");
+                }
+
+                bool isFormat = m.ContainingType.SpecialType == SpecialType.System_String && m.Name == "Format";
+                bool isToString = m.Name == "ToString" && m.Parameters.Length >= 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_String;
+                if (isFormat || isToString)
+                {
+                    CheckFormatCall(node, op, isToString);
+                }
+            }
+
+            base.VisitInvocationExpression(node);
+        }
+
+        private void CheckFormatCall(InvocationExpressionSyntax node, IInvocationOperation op, bool isToString)
+        {
+            IArgumentOperation? formatArg = op.Arguments.FirstOrDefault(a => a.Parameter?.Type.SpecialType == SpecialType.System_String && a.ArgumentKind == ArgumentKind.Explicit);
+            if (formatArg == null)
+            {
+                return;
+            }
+
+            if (formatArg.Value.ConstantValue is not { HasValue: true, Value: string format })
+            {
+                Report(node, "format", "format string is not a constant, so its specifiers cannot be checked");
+                return;
+            }
+
+            if (isToString)
+            {
+                CheckFormatSpecifier(node, format);
+                return;
+            }
+
+            for (int i = 0; i < format.Length; i++)
+            {
+                if (format[i] != '{')
+                {
+                    continue;
+                }
+
+                if (i + 1 < format.Length && format[i + 1] == '{')
+                {
+                    i++;
+                    continue;
+                }
+
+                int close = format.IndexOf('}', i);
+                if (close < 0)
+                {
+                    Report(node, "format", $"unclosed '{{' in \"{format}\"");
+                    return;
+                }
+
+                string item = format[(i + 1)..close];
+                int colon = item.IndexOf(':', StringComparison.Ordinal);
+                if (colon >= 0)
+                {
+                    CheckFormatSpecifier(node, item[(colon + 1)..]);
+                }
+
+                i = close;
+            }
+        }
+
+        private void CheckFormatSpecifier(SyntaxNode node, string spec)
+        {
+            bool ok = spec.Length == 0
+                || (FormatLetters.Contains(spec[0], StringComparison.Ordinal) && spec.Length <= 3 && spec[1..].All(char.IsAsciiDigit));
+            if (!ok)
+            {
+                Report(node, "format", $"format \"{spec}\": nanoFramework formats only D, F, G, N and X (with an optional precision)");
+            }
+        }
+    }
+
     /// <summary>
-    /// A firmware-shared project must compile as C# 9 without implicit usings: it imports
-    /// firmware/nano-subset.props (which the test also checks) and overrides none of its settings.
+    /// A firmware-shared project must build as C# 9 without implicit usings: it imports
+    /// firmware/nano-subset.props and overrides none of its settings (its net10.0 build must not
+    /// accept what the device compiler refuses).
     /// </summary>
     public static List<Violation> CheckProjectFile(string repoRoot, string projectPath)
     {
@@ -154,545 +507,5 @@ public static class NanoSubsetChecker
         }
 
         return violations;
-    }
-
-    /// <summary>Checks sources (path for messages, text) as one C# 9 compilation.</summary>
-    public static List<Violation> CheckSources(IEnumerable<(string Path, string Text)> sources)
-    {
-        var parse = new CSharpParseOptions(LanguageVersion.CSharp9, DocumentationMode.Parse);
-        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parse, s.Path)).ToList();
-        var compilation = CSharpCompilation.Create(
-            "NanoSubsetCheck",
-            trees,
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable, allowUnsafe: false));
-
-        var found = new SortedSet<(string File, int Line, string Rule, string Detail)>();
-
-        foreach (Diagnostic d in compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
-        {
-            var span = d.Location.GetLineSpan();
-            bool language = d.Id is "CS8652" or "CS8773" or "CS9058" or "CS8936" or "CS1738" || d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("C# 9", StringComparison.Ordinal);
-            found.Add((span.Path, span.StartLinePosition.Line + 1, language ? "lang-version" : "compile", $"{d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"));
-        }
-
-        foreach (SyntaxTree tree in trees)
-        {
-            var walker = new Walker(compilation, compilation.GetSemanticModel(tree), found);
-            walker.Visit(tree.GetRoot());
-        }
-
-        return [.. found.Select(f => new Violation(f.File, f.Line, f.Rule, f.Detail))];
-    }
-
-    private sealed class Walker(CSharpCompilation compilation, SemanticModel model, SortedSet<(string, int, string, string)> found)
-        : CSharpSyntaxWalker(SyntaxWalkerDepth.Token)
-    {
-        private void Report(SyntaxNode node, string rule, string detail) => Report(node.GetLocation(), rule, detail);
-
-        private void Report(SyntaxToken token, string rule, string detail) => Report(token.GetLocation(), rule, detail);
-
-        private void Report(Location location, string rule, string detail)
-        {
-            var span = location.GetLineSpan();
-            found.Add((span.Path, span.StartLinePosition.Line + 1, rule, detail));
-        }
-
-        public override void VisitToken(SyntaxToken token)
-        {
-            if (token.IsKind(SyntaxKind.NumericLiteralToken) && token.Value is decimal)
-            {
-                Report(token, "decimal", "decimal literal");
-            }
-
-            if (token.Kind() is SyntaxKind.SingleLineRawStringLiteralToken or SyntaxKind.MultiLineRawStringLiteralToken
-                or SyntaxKind.Utf8StringLiteralToken or SyntaxKind.Utf8SingleLineRawStringLiteralToken or SyntaxKind.Utf8MultiLineRawStringLiteralToken)
-            {
-                Report(token, "lang-version", "raw or UTF-8 string literal (C# 11)");
-            }
-        }
-
-        public override void DefaultVisit(SyntaxNode node)
-        {
-            CheckSyntax(node);
-            CheckSemantics(node);
-            base.DefaultVisit(node);
-        }
-
-        public override void VisitUsingDirective(UsingDirectiveSyntax node)
-        {
-            if (!node.GlobalKeyword.IsKind(SyntaxKind.None))
-            {
-                Report(node, "lang-version", "global using (C# 10)");
-            }
-
-            if (node.Alias == null && node.StaticKeyword.IsKind(SyntaxKind.None) && node.Name != null)
-            {
-                string ns = node.Name.ToString();
-                if (ns.StartsWith("System.Linq", StringComparison.Ordinal))
-                {
-                    Report(node, "linq", $"using {ns}");
-                }
-                else if (ns.StartsWith("System.Threading.Tasks", StringComparison.Ordinal))
-                {
-                    Report(node, "async", $"using {ns}");
-                }
-                else if (!NanoAllowList.Namespaces.Contains(ns) && !IsDeclaredInSource(model.GetSymbolInfo(node.Name).Symbol))
-                {
-                    Report(node, "bcl", $"using {ns}: namespace not in nano's mscorlib");
-                }
-            }
-            else
-            {
-                Report(node, "bcl", "using alias or using static: keep firmware-shared code plain");
-            }
-            // Do not descend: the namespace name parts are not uses.
-        }
-
-        private void CheckSyntax(SyntaxNode node)
-        {
-            switch (node)
-            {
-                case QueryExpressionSyntax:
-                    Report(node, "linq", "query expression");
-                    break;
-                case AwaitExpressionSyntax:
-                    Report(node, "async", "await");
-                    break;
-                case MethodDeclarationSyntax m when m.Modifiers.Any(SyntaxKind.AsyncKeyword):
-                    Report(m.Identifier, "async", $"async method {m.Identifier.Text}");
-                    break;
-                case LocalFunctionStatementSyntax f when f.Modifiers.Any(SyntaxKind.AsyncKeyword):
-                    Report(f.Identifier, "async", "async local function");
-                    break;
-                case AnonymousFunctionExpressionSyntax f when f.Modifiers.Any(SyntaxKind.AsyncKeyword):
-                    Report(node, "async", "async lambda");
-                    break;
-                case StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax:
-                    Report(node, "span", "stackalloc");
-                    break;
-                case RecordDeclarationSyntax r:
-                    Report(r.Identifier, "record", $"record {r.Identifier.Text}");
-                    break;
-                case WithExpressionSyntax:
-                    Report(node, "record", "with expression");
-                    break;
-                case TupleTypeSyntax or TupleExpressionSyntax:
-                    Report(node, "tuple", node.ToString());
-                    break;
-                case NullableTypeSyntax n:
-                    Report(node, "nullable", $"{n} (Nullable<T> or a nullable annotation)");
-                    break;
-                case ArrayRankSpecifierSyntax a when a.Rank > 1:
-                    Report(node, "multidim-array", $"array rank {a.Rank}");
-                    break;
-                case TypeParameterListSyntax:
-                    Report(node, "generic", $"generic declaration {node.Parent switch { BaseTypeDeclarationSyntax t => t.Identifier.Text, MethodDeclarationSyntax m => m.Identifier.Text, DelegateDeclarationSyntax d => d.Identifier.Text, LocalFunctionStatementSyntax l => l.Identifier.Text, _ => string.Empty }}{node}");
-                    break;
-                case GenericNameSyntax g:
-                    Report(node, "generic", g.ToString());
-                    break;
-                case FileScopedNamespaceDeclarationSyntax:
-                    Report(node, "lang-version", "file-scoped namespace (C# 10); use a block namespace");
-                    break;
-                case AccessorDeclarationSyntax a when a.IsKind(SyntaxKind.InitAccessorDeclaration):
-                    Report(node, "init-accessor", "init accessor (needs IsExternalInit, which nano lacks)");
-                    break;
-                case YieldStatementSyntax:
-                    Report(node, "iterator", "yield: iterators compile to IEnumerable<object>/IEnumerator<object>");
-                    break;
-                case AnonymousObjectCreationExpressionSyntax:
-                    Report(node, "anonymous-type", "anonymous types compile to generic classes");
-                    break;
-                case PointerTypeSyntax or FunctionPointerTypeSyntax or FixedStatementSyntax or UnsafeStatementSyntax:
-                    Report(node, "unsafe", "unsafe code");
-                    break;
-                case PredefinedTypeSyntax p when p.Keyword.IsKind(SyntaxKind.DecimalKeyword):
-                    Report(node, "decimal", "decimal");
-                    break;
-                case RangeExpressionSyntax:
-                    Report(node, "lang-version", "range expression (System.Range)");
-                    break;
-                case PrefixUnaryExpressionSyntax u when u.IsKind(SyntaxKind.IndexExpression):
-                    Report(node, "lang-version", "index from end (System.Index)");
-                    break;
-                case InterpolationFormatClauseSyntax f:
-                    CheckFormatSpecifier(node, f.FormatStringToken.ValueText);
-                    break;
-                case MemberDeclarationSyntax m when m.Modifiers.Any(SyntaxKind.UnsafeKeyword):
-                    Report(node.GetFirstToken(), "unsafe", "unsafe member");
-                    break;
-            }
-        }
-
-        private void CheckSemantics(SyntaxNode node)
-        {
-            switch (node)
-            {
-                case InvocationExpressionSyntax inv:
-                    {
-                        if (model.GetSymbolInfo(inv).Symbol is IMethodSymbol method)
-                        {
-                            var op = model.GetOperation(inv) as IInvocationOperation;
-                            CheckMember(inv, method, op == null ? null : UsedParameters(op.Arguments));
-                            if (op != null)
-                            {
-                                CheckFormatCall(inv, op);
-                            }
-                        }
-
-                        return;
-                    }
-
-                case BaseObjectCreationExpressionSyntax create:
-                    {
-                        if (model.GetSymbolInfo(create).Symbol is IMethodSymbol ctor)
-                        {
-                            var op = model.GetOperation(create) as IObjectCreationOperation;
-                            CheckMember(create, ctor, op == null ? null : UsedParameters(op.Arguments));
-                        }
-
-                        CheckType(create, model.GetTypeInfo(create).Type);
-                        return;
-                    }
-
-                case ForEachStatementSyntax fe:
-                    {
-                        ForEachStatementInfo info = model.GetForEachStatementInfo(fe);
-                        CheckMember(fe.Expression, info.GetEnumeratorMethod, null);
-                        CheckMember(fe.Expression, info.MoveNextMethod, null);
-                        CheckMember(fe.Expression, info.CurrentProperty, null);
-                        CheckType(fe.Expression, info.ElementType);
-                        break;
-                    }
-            }
-
-            if (IsInvokedExpression(node))
-            {
-                return; // the invocation checks the method with the arguments it passes
-            }
-
-            if (node is ExpressionSyntax or ConstructorInitializerSyntax or AttributeSyntax or TypeSyntax)
-            {
-                SymbolInfo info = model.GetSymbolInfo(node);
-                switch (info.Symbol)
-                {
-                    case IMethodSymbol m:
-                        CheckMember(node, m, null);
-                        break;
-                    case IPropertySymbol or IFieldSymbol or IEventSymbol:
-                        CheckMember(node, info.Symbol, null);
-                        break;
-                    case ITypeSymbol t:
-                        CheckType(node, t);
-                        break;
-                    case ILocalSymbol l:
-                        CheckType(node, l.Type);
-                        break;
-                    case IParameterSymbol p:
-                        CheckType(node, p.Type);
-                        break;
-                }
-            }
-
-            if (node is ExpressionSyntax expr)
-            {
-                TypeInfo type = model.GetTypeInfo(expr);
-                CheckType(node, type.Type);
-                CheckType(node, type.ConvertedType);
-                Conversion conversion = model.GetConversion(expr);
-                if (conversion.IsUserDefined && conversion.MethodSymbol != null)
-                {
-                    CheckMember(node, conversion.MethodSymbol, null);
-                }
-            }
-        }
-
-        /// <summary>True for the expression an invocation calls (a.M or M in a.M(...)), whose symbol the invocation checks.</summary>
-        private static bool IsInvokedExpression(SyntaxNode node)
-        {
-            SyntaxNode n = node;
-            if (n.Parent is MemberAccessExpressionSyntax ma && ma.Name == n)
-            {
-                n = ma;
-            }
-            else if (n.Parent is MemberBindingExpressionSyntax mb && mb.Name == n)
-            {
-                n = mb;
-            }
-
-            return n is ExpressionSyntax && n.Parent is InvocationExpressionSyntax inv && inv.Expression == n;
-        }
-
-        /// <summary>Parameters of the arguments the call really passes (optional ones left out are dropped).</summary>
-        private static int UsedParameters(System.Collections.Immutable.ImmutableArray<IArgumentOperation> args)
-        {
-            int used = 0;
-            foreach (IArgumentOperation a in args)
-            {
-                if (a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter != null)
-                {
-                    used = Math.Max(used, a.Parameter.Ordinal + 1);
-                }
-            }
-
-            return used;
-        }
-
-        private static bool IsDeclaredInSource(ISymbol? symbol) =>
-            symbol != null && symbol.Locations.Any(l => l.IsInSource);
-
-        private bool IsFromLibrary(ISymbol? symbol) =>
-            symbol != null && symbol.ContainingAssembly != null
-            && !SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, compilation.Assembly);
-
-        private void CheckMember(SyntaxNode node, ISymbol? member, int? usedParameters)
-        {
-            if (member == null)
-            {
-                return;
-            }
-
-            if (member is IMethodSymbol m)
-            {
-                if (m.MethodKind == MethodKind.BuiltinOperator)
-                {
-                    return;
-                }
-
-                if (m.ReducedFrom != null)
-                {
-                    m = m.ReducedFrom;
-                }
-
-                if (m.IsGenericMethod)
-                {
-                    Report(node, "generic", $"generic method {m.ToDisplayString(Display)}");
-                }
-
-                if (m.ContainingType is { } owner && IsFromLibrary(m) && CheckType(node, owner))
-                {
-                    return;
-                }
-            }
-            else if (member.ContainingType is { } owner && IsFromLibrary(member) && CheckType(node, owner))
-            {
-                return;
-            }
-
-            if (!IsFromLibrary(member))
-            {
-                return;
-            }
-
-            string key = Key(member, usedParameters);
-            string type = member.ContainingType.ToDisplayString(Display);
-            bool allowed = NanoAllowList.Members.Contains(key)
-                || NanoAllowList.Members.Contains(type + ".*")
-                || NanoAllowList.Members.Contains($"{type}.{member.Name}(*)");
-            if (!allowed && member is IMethodSymbol { MethodKind: MethodKind.Constructor } && member.ContainingType.TypeKind == TypeKind.Struct && usedParameters == 0)
-            {
-                allowed = true; // default(struct)
-            }
-
-            if (!allowed)
-            {
-                Report(node, "bcl", $"{key} is not in the nanoFramework allow-list");
-            }
-        }
-
-        private static string Key(ISymbol member, int? usedParameters)
-        {
-            string type = member.ContainingType.ToDisplayString(Display);
-            switch (member)
-            {
-                case IMethodSymbol m:
-                    {
-                        string name = m.MethodKind == MethodKind.Constructor ? ".ctor" : m.Name;
-                        var ps = m.Parameters.Take(usedParameters ?? m.Parameters.Length).Select(p =>
-                            (p.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => string.Empty })
-                            + p.Type.ToDisplayString(Display));
-                        return $"{type}.{name}({string.Join(", ", ps)})";
-                    }
-
-                case IPropertySymbol { IsIndexer: true }:
-                    return $"{type}.this[]";
-                default:
-                    return $"{type}.{member.Name}";
-            }
-        }
-
-        /// <summary>Checks a type; returns true when it broke a categorical rule (so the member check is moot).</summary>
-        private bool CheckType(SyntaxNode node, ITypeSymbol? type)
-        {
-            switch (type)
-            {
-                case null or IErrorTypeSymbol:
-                    return false;
-                case IArrayTypeSymbol array:
-                    if (array.Rank > 1)
-                    {
-                        Report(node, "multidim-array", array.ToDisplayString(Display));
-                        return true;
-                    }
-
-                    return CheckType(node, array.ElementType);
-                case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
-                    Report(node, "unsafe", type.ToDisplayString(Display));
-                    return true;
-                case IDynamicTypeSymbol:
-                    Report(node, "dynamic", "dynamic");
-                    return true;
-                case ITypeParameterSymbol tp:
-                    Report(node, "generic", $"type parameter {tp.Name}");
-                    return true;
-                case INamedTypeSymbol named:
-                    return CheckNamedType(node, named);
-                default:
-                    return false;
-            }
-        }
-
-        private bool CheckNamedType(SyntaxNode node, INamedTypeSymbol named)
-        {
-            string name = named.OriginalDefinition.ToDisplayString(Display);
-            string ns = named.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            if (named.IsTupleType)
-            {
-                Report(node, "tuple", named.ToDisplayString(Display));
-                return true;
-            }
-
-            if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
-            {
-                Report(node, "nullable", $"{named.ToDisplayString(Display)} (Nullable<T>)");
-                return true;
-            }
-
-            if (named.SpecialType == SpecialType.System_Decimal)
-            {
-                Report(node, "decimal", "decimal");
-                return true;
-            }
-
-            if (named.IsAnonymousType)
-            {
-                Report(node, "anonymous-type", "anonymous type");
-                return true;
-            }
-
-            if (ns.StartsWith("System.Linq", StringComparison.Ordinal))
-            {
-                Report(node, "linq", name);
-                return true;
-            }
-
-            if (ns.StartsWith("System.Threading.Tasks", StringComparison.Ordinal) || name.Contains("AsyncMethodBuilder", StringComparison.Ordinal))
-            {
-                Report(node, "async", name);
-                return true;
-            }
-
-            if (name is "System.Span<T>" or "System.ReadOnlySpan<T>" or "System.Memory<T>" or "System.ReadOnlyMemory<T>")
-            {
-                Report(node, "span", name);
-                return true;
-            }
-
-            if (name is "System.Math" or "System.MathF")
-            {
-                Report(node, "math", $"{name}: nano has Math only in a package; keep to integer or float code");
-                return true;
-            }
-
-            if (name == "System.BitConverter")
-            {
-                Report(node, "bitconverter", "BitConverter follows the CPU byte order; use LittleEndian");
-                return true;
-            }
-
-            if (named.IsGenericType || named.ContainingType is { IsGenericType: true })
-            {
-                Report(node, "generic", named.ToDisplayString(Display));
-                return true;
-            }
-
-            if (IsFromLibrary(named) && !NanoAllowList.Types.Contains(name))
-            {
-                Report(node, "bcl", $"type {name} is not in the nanoFramework allow-list");
-                return true;
-            }
-
-            return false;
-        }
-
-        private void CheckFormatCall(InvocationExpressionSyntax node, IInvocationOperation op)
-        {
-            IMethodSymbol m = op.TargetMethod;
-            bool isFormat = m.ContainingType.SpecialType == SpecialType.System_String && m.Name == "Format";
-            bool isToString = m.Name == "ToString" && m.Parameters.Length >= 1
-                && m.Parameters[0].Type.SpecialType == SpecialType.System_String
-                && IsFromLibrary(m);
-            if (!isFormat && !isToString)
-            {
-                return;
-            }
-
-            IArgumentOperation? formatArg = op.Arguments.FirstOrDefault(a => a.Parameter?.Type.SpecialType == SpecialType.System_String && a.ArgumentKind == ArgumentKind.Explicit);
-            if (formatArg == null)
-            {
-                return;
-            }
-
-            if (formatArg.Value.ConstantValue is not { HasValue: true, Value: string format })
-            {
-                Report(node, "format", "format string is not a constant, so its specifiers cannot be checked");
-                return;
-            }
-
-            if (isToString)
-            {
-                CheckFormatSpecifier(node, format);
-                return;
-            }
-
-            for (int i = 0; i < format.Length; i++)
-            {
-                if (format[i] == '{')
-                {
-                    if (i + 1 < format.Length && format[i + 1] == '{')
-                    {
-                        i++;
-                        continue;
-                    }
-
-                    int close = format.IndexOf('}', i);
-                    if (close < 0)
-                    {
-                        Report(node, "format", $"unclosed '{{' in \"{format}\"");
-                        return;
-                    }
-
-                    string item = format[(i + 1)..close];
-                    int colon = item.IndexOf(':', StringComparison.Ordinal);
-                    if (colon >= 0)
-                    {
-                        CheckFormatSpecifier(node, item[(colon + 1)..]);
-                    }
-
-                    i = close;
-                }
-            }
-        }
-
-        private void CheckFormatSpecifier(SyntaxNode node, string spec)
-        {
-            bool ok = spec.Length == 0
-                || (NanoAllowList.FormatLetters.Contains(spec[0], StringComparison.Ordinal) && spec.Length <= 3 && spec[1..].All(char.IsAsciiDigit));
-            if (!ok)
-            {
-                Report(node, "format", $"format \"{spec}\": nano supports only D, F, G, N and X (with an optional precision)");
-            }
-        }
     }
 }
