@@ -61,7 +61,8 @@ internal static class Messages
 
     public static byte[] Bytes(AccelBatch b) => WireEncoder.ToBytes(b);
 
-    public static byte[] Status(string device, uint seq, byte soc = 80, bool online = true, bool worn = true, bool externalPower = false, bool charging = false, DeviceMode mode = DeviceMode.Streaming, uint uptime = 100, ushort activeSeconds = 0)
+    public static byte[] Status(string device, uint seq, byte soc = 80, bool online = true, bool worn = true, bool externalPower = false, bool charging = false, DeviceMode mode = DeviceMode.Streaming, uint uptime = 100, ushort activeSeconds = 0,
+        DeviceFault fault = DeviceFault.None, byte faultDetail = 0, ushort faultCount = 0, bool faultActive = false)
     {
         if (!online)
         {
@@ -84,6 +85,11 @@ internal static class Messages
             flags |= DeviceStatus.FlagCharging;
         }
 
+        if (faultActive)
+        {
+            flags |= DeviceStatus.FlagFaultActive;
+        }
+
         return WireEncoder.ToBytes(new DeviceStatus
         {
             DeviceId = device,
@@ -97,6 +103,9 @@ internal static class Messages
             SampleRateHz = 50,
             ActiveSeconds = activeSeconds,
             MaxMagnitudeMilliG = (ushort)(activeSeconds > 0 ? 1400 : 1000),
+            FaultCode = fault,
+            FaultDetail = faultDetail,
+            FaultCount = faultCount,
             FirmwareVersion = "1.0.0",
         });
     }

@@ -54,6 +54,7 @@ internal static class EventIds
     public const int GatewayFault = 4008;
     public const int GatewayCheckFailed = 4009;
     public const int SupervisionFailed = 4010;
+    public const int DeviceFaultReported = 4020;
 
     // Registry
     public const int RegistryImported = 5001;

@@ -15,7 +15,7 @@ internal sealed record IncidentView(
 
 internal sealed record DeviceView(
     string DeviceId, string Resident, string? Room, string State, DateTimeOffset? LastSeen, int? BatteryPercent,
-    bool? Worn, bool Charging, string? UnprotectedReason, double UnprotectedMinutes24h);
+    bool? Worn, bool Charging, string? UnprotectedReason, double UnprotectedMinutes24h, string? Fault, bool FaultActive);
 
 internal sealed record ChannelView(string Name, string Kind, string State, DateTimeOffset Since, string Detail, bool Faulted);
 
@@ -73,7 +73,7 @@ internal sealed class StaffPageViews(IServiceProvider services, TimeProvider tim
                 : [];
             devices.AddRange(supervisor.GetBoard().Select(d => new DeviceView(
                 d.DeviceId, d.ResidentName, d.RoomName, d.State.ToString().ToLowerInvariant(), d.LastSeen, d.BatteryPercent,
-                d.Worn, d.Charging, d.UnprotectedReason, Math.Round(minutes.GetValueOrDefault(d.ResidentId), 1))));
+                d.Worn, d.Charging, d.UnprotectedReason, Math.Round(minutes.GetValueOrDefault(d.ResidentId), 1), d.Fault, d.FaultActive)));
         }
 
         var engine = services.GetService<EscalationEngine>();

@@ -19,7 +19,11 @@ public enum DeviceConnectivity
     Offline,
 }
 
-/// <summary>One row of the device board (staff page, diagnostics).</summary>
+/// <summary>
+/// One row of the device board (staff page, diagnostics). <see cref="Fault"/> is the device's last
+/// reported fault in words (certificate, Wi-Fi, broker, sensor, power chip, crash: docs/wire-protocol.md
+/// section 3.2), with <see cref="FaultActive"/> when the device says it is still present.
+/// </summary>
 public sealed record DeviceBoardEntry(
     string DeviceId,
     string ResidentId,
@@ -31,7 +35,9 @@ public sealed record DeviceBoardEntry(
     bool? Worn,
     bool Charging,
     DeviceMode? Mode,
-    string? UnprotectedReason);
+    string? UnprotectedReason,
+    string? Fault = null,
+    bool FaultActive = false);
 
 /// <summary>
 /// Device supervision: offline (last will, or silence longer than the mode's timeout) told apart from
@@ -85,9 +91,14 @@ public sealed partial class DeviceSupervisor(
     public void OnStatus(DeviceAssignment assignment, DeviceStatus status, DateTimeOffset arrival, bool retained)
     {
         bool urgent;
+        bool newFault;
         lock (_lock)
         {
             var h = GetOrCreate(assignment.DeviceId);
+            var before = h.Status;
+            newFault = status is { Online: true, FaultCode: not DeviceFault.None }
+                && (before is not { Online: true } || before.FaultCode != status.FaultCode || before.FaultDetail != status.FaultDetail
+                    || before.FaultCount != status.FaultCount || before.FaultActive != status.FaultActive);
             h.Status = status;
             h.WillReceived = !status.Online;
             if (!retained)
@@ -117,6 +128,11 @@ public sealed partial class DeviceSupervisor(
             }
 
             urgent = !status.Online && !h.OfflineOpen;
+        }
+
+        if (newFault)
+        {
+            Log.FaultReported(logger, assignment.DeviceId, assignment.ResidentName, DeviceFaults.Name(status.FaultCode), FaultText(status)!, status.FaultCount);
         }
 
         if (urgent)
@@ -188,7 +204,9 @@ public sealed partial class DeviceSupervisor(
                     st is { Online: true } ? st.Worn : null,
                     st is { Online: true, Charging: true },
                     st?.Mode,
-                    h.UnprotectedReason);
+                    h.UnprotectedReason,
+                    st is { Online: true } ? FaultText(st) : null,
+                    st is { Online: true, FaultActive: true });
             })];
         }
     }
@@ -326,6 +344,11 @@ public sealed partial class DeviceSupervisor(
         return docked ? DeviceConnectivity.Docked : DeviceConnectivity.Online;
     }
 
+    /// <summary>The device's last fault for people: "accelerometer fault: ... (now)" or "Wi-Fi join failed: ... (3 since boot)"; null without one.</summary>
+    public static string? FaultText(DeviceStatus status) => status.FaultCode == DeviceFault.None
+        ? null
+        : DeviceFaults.Describe(status.FaultCode, status.FaultDetail) + (status.FaultActive ? " (now)" : $" ({status.FaultCount} since boot)");
+
     // If the incident cannot be stored, the episode flag is reset so the next evaluation tries again.
     private async Task Raise(DeviceAssignment a, IncidentType type, DateTimeOffset eventAt, string detail, Action revert, CancellationToken ct)
     {
@@ -419,6 +442,9 @@ public sealed partial class DeviceSupervisor(
 
         [LoggerMessage(EventId = Diagnostics.EventIds.NotWorn, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) not worn: {Reason}")]
         public static partial void NotWorn(ILogger logger, string deviceId, string resident, string reason);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceFaultReported, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) reports fault {Fault}: {Description}; {Count} since boot")]
+        public static partial void FaultReported(ILogger logger, string deviceId, string resident, string fault, string description, int count);
 
         [LoggerMessage(EventId = Diagnostics.EventIds.Worn, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) no longer 'not worn': {State}")]
         public static partial void Worn(ILogger logger, string deviceId, string resident, string state);

@@ -184,11 +184,12 @@ function renderBoard(board) {
       d.worn == null ? '?' : (d.worn ? 'yes' : 'no'),
       d.lastSeen ? age(d.lastSeen) : 'never',
       `${Math.round(d.unprotectedMinutes24h)} min`,
+      d.fault || '',
     ];
     cells.forEach((text, n) => {
       const td = document.createElement('td');
       td.textContent = text;
-      if ((n === 2 && d.state === 'offline') || (n === 3 && d.batteryPercent != null && d.batteryPercent < 20) || (n === 4 && d.worn === false)) td.className = 'bad';
+      if ((n === 2 && d.state === 'offline') || (n === 3 && d.batteryPercent != null && d.batteryPercent < 20) || (n === 4 && d.worn === false) || (n === 7 && d.faultActive)) td.className = 'bad';
       tr.appendChild(td);
     });
     return tr;
