@@ -196,10 +196,11 @@ public class EscalationEngineTests
         Assert.StartsWith("GATEWAY FAULT Espa channel pager failed", onHandset.Message.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(gw.Pager.Sends, s => s.Message.IncidentId == fault.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        // The fall keeps escalating: tier 2 on the handset a minute later, tier 3 on the webhook.
+        // Tier 1 was not delivered, so the fall went at once to tier 2's handset; it keeps escalating: tier 2
+        // again a minute later, tier 3 on the webhook.
         await gw.AdvanceInStepsAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(10));
         var fallId = fall.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(AlertingGateway.Start.AddMinutes(1), Assert.Single(gw.Handset.Sends, s => s.Message.IncidentId == fallId).At);
+        Assert.Equal([AlertingGateway.Start, AlertingGateway.Start.AddMinutes(1)], gw.Handset.Sends.Where(s => s.Message.IncidentId == fallId).Select(s => s.At));
         Assert.Equal(AlertingGateway.Start.AddMinutes(3), Assert.Single(gw.Hook.Sends, s => s.Message.IncidentId == fallId).At);
 
         // The pager delivers again: the fault clears itself.
@@ -304,9 +305,99 @@ public class EscalationEngineTests
             }
         }
 
+        // The busy handset did not deliver tier 2, so it moved at once to tier 3 (the manager's webhook).
         Assert.Equal(
             [("pager", "espa", "101", "send", "delivered", "2026-03-02T08:00:00.000Z", "2026-03-02T08:00:00.003Z"),
-             ("handset", "sip", "2001", "send", "busy", "2026-03-02T08:01:00.000Z", "2026-03-02T08:01:00.003Z")],
+             ("handset", "sip", "2001", "send", "busy", "2026-03-02T08:01:00.000Z", "2026-03-02T08:01:00.003Z"),
+             ("hook", "webhook", "manager", "send", "delivered", "2026-03-02T08:01:00.000Z", "2026-03-02T08:01:00.003Z")],
             rows);
+    }
+
+    [Fact]
+    public async Task TierChannelFails_AlertMovesAtOnceToTheNextTier_AndTheStepCountsOnlyWhenConfirmed()
+    {
+        await using var gw = await AlertingGateway.CreateAsync();
+        gw.Pager.Outcome = DeliveryOutcome.Refused;
+        var fall = (await gw.RaiseAsync(IncidentType.Fall)).Incident;
+        await gw.SettleAsync();
+
+        // Tier 1 (pager only) refused: tier 2's handset gets it now, not a minute later.
+        var handset = await gw.Handset.WaitForAsync(c => c.Message.IncidentId == fall.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(AlertingGateway.Start, handset.At);
+        Assert.Equal([("pager", "failed"), ("handset", "confirmed")], await DeliveriesAsync(gw, fall.Id));
+    }
+
+    [Fact]
+    public async Task AllChannelsOfTheNextTierFailed_FailoverWidensToEveryTierOnWorkingChannels()
+    {
+        await using var gw = await AlertingGateway.CreateAsync();
+        gw.Pager.Outcome = DeliveryOutcome.Failed;
+        gw.Handset.SetHealth(ChannelHealthState.Down, "DECT base unreachable");
+        await gw.Engine.WhenIdleAsync();
+        var call = (await gw.RaiseAsync(IncidentType.ManualCall)).Incident;
+        await gw.SettleAsync();
+
+        var hook = await gw.Hook.WaitForAsync(c => c.Message.IncidentId == call.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(AlertingGateway.Start, hook.At);
+        Assert.Equal(["manager"], hook.Message.Recipients);
+    }
+
+    [Fact]
+    public async Task Restart_RepeatsEverySendNoChannelConfirmed()
+    {
+        using var dir = new Edge.TestKit.TempDirectory("edge-alerting-restart");
+        var time = new Edge.TestKit.ManualTimeProvider(AlertingGateway.Start);
+        var first = await AlertingGateway.CreateAsync(dir: dir, time: time);
+        first.Pager.Hold = true; // the page is on the wire when the gateway stops
+        var fall = (await first.RaiseAsync(IncidentType.Fall)).Incident;
+        await first.Engine.ProcessDueAsync();
+        await first.Pager.WaitForAsync(c => c.Operation == AlertOperation.Send);
+        await first.StopKeepingFilesAsync();
+        Assert.Equal([("pager", "pending")], await DeliveriesAsync(dir.File("gateway.db"), fall.Id));
+
+        await using var second = await AlertingGateway.CreateAsync(dir: dir, time: time);
+        var again = await second.Pager.WaitForAsync(c => c.Message.IncidentId == fall.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await second.Engine.WhenIdleAsync();
+        Assert.Equal(AlertingGateway.Start, again.At);
+        Assert.Equal([("pager", "confirmed")], await DeliveriesAsync(second, fall.Id));
+    }
+
+    [Fact]
+    public async Task ChannelWorksAgain_EveryOpenIncidentIsPagedOnItAgain()
+    {
+        await using var gw = await AlertingGateway.CreateAsync();
+        gw.Pager.SetHealth(ChannelHealthState.Down, "no poll answered for 120 s");
+        gw.Pager.Outcome = DeliveryOutcome.Failed;
+        await gw.Engine.WhenIdleAsync();
+        var fall = (await gw.RaiseAsync(IncidentType.Fall)).Incident;
+        await gw.SettleAsync();
+        var fallId = fall.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var before = gw.Pager.Sends.Count(s => s.Message.IncidentId == fallId);
+
+        gw.Pager.Outcome = DeliveryOutcome.Delivered;
+        gw.Pager.SetHealth(ChannelHealthState.Healthy, "polls answered again");
+        await gw.Engine.WhenIdleAsync();
+
+        Assert.Equal(before + 1, gw.Pager.Sends.Count(s => s.Message.IncidentId == fallId));
+        Assert.Equal(["101"], gw.Pager.Sends.Last(s => s.Message.IncidentId == fallId).Message.Recipients);
+    }
+
+    private static Task<List<(string Channel, string State)>> DeliveriesAsync(AlertingGateway gw, long incidentId) => DeliveriesAsync(gw.Dir.File("gateway.db"), incidentId);
+
+    private static async Task<List<(string Channel, string State)>> DeliveriesAsync(string db, long incidentId)
+    {
+        var rows = new List<(string, string)>();
+        await using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT channel, state FROM alert_deliveries WHERE incident_id = $id ORDER BY id";
+        cmd.Parameters.AddWithValue("$id", incidentId);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            rows.Add((r.GetString(0), r.GetString(1)));
+        }
+
+        return rows;
     }
 }

@@ -27,6 +27,9 @@ public sealed class FakeChannel(string name, ChannelKind kind, TimeProvider time
     /// <summary>What the peer answers to a send.</summary>
     public DeliveryOutcome Outcome { get; set; } = DeliveryOutcome.Delivered;
 
+    /// <summary>When set, a send is recorded and then never answered until it is cancelled (a hung peer).</summary>
+    public bool Hold { get; set; }
+
     public event EventHandler<ChannelHealth>? HealthChanged;
 
     public event EventHandler<AlertAcknowledgement>? Acknowledged;
@@ -100,6 +103,11 @@ public sealed class FakeChannel(string name, ChannelKind kind, TimeProvider time
         }
 
         _signal.Writer.TryWrite(call);
+        if (Hold && operation == AlertOperation.Send)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+
         return new DeliveryResult(outcome, message.Recipients.Count, outcome == DeliveryOutcome.Delivered ? "ok" : "peer unreachable");
     }
 }

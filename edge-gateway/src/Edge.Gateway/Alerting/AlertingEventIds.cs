@@ -28,6 +28,10 @@ internal static class AlertingEventIds
     public const int AttemptRecorderClosed = 9019;
     public const int UnitNotFound = 9020;
     public const int PolicyWarning = 9021;
+    public const int SendTimedOut = 9022;
+    public const int FailedOver = 9023;
+    public const int ResendingUnconfirmed = 9024;
+    public const int LedgerWriteFailed = 9025;
 
     public const int StaffPageListening = 9101;
     public const int StaffSignedIn = 9102;

@@ -28,6 +28,7 @@ public static class AlertingExtensions
         services.AddSingleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>();
         services.AddSingleton<EscalationPolicySource>();
         services.AddSingleton<EscalationStore>();
+        services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<IIncidentTransitionObserver>(sp => sp.GetRequiredService<EscalationStore>());
         services.AddSingleton<SqliteDeliveryAttemptRecorder>();
         services.AddSingleton<IDeliveryAttemptRecorder>(sp => sp.GetRequiredService<SqliteDeliveryAttemptRecorder>());

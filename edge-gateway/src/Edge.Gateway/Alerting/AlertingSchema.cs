@@ -9,6 +9,7 @@ namespace Edge.Gateway.Alerting;
 /// <c>escalations</c> is the schedule: one row per incident, written in the same transaction as the incident
 /// transition (an <see cref="Incidents.IIncidentTransitionObserver"/>), so after a restart every open
 /// incident's escalation resumes where it was. <c>notification_attempts</c> holds every attempt on the wire.
+/// <c>alert_deliveries</c> holds every send the engine owes until a channel confirms it (<see cref="DeliveryLedger"/>).
 /// </para>
 /// </summary>
 internal static class AlertingSchema
@@ -43,6 +44,21 @@ internal static class AlertingSchema
             detail TEXT
         );
         CREATE INDEX IF NOT EXISTS ix_notification_attempts_incident ON notification_attempts(incident_id);
+
+        CREATE TABLE IF NOT EXISTS alert_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            incident_id INTEGER NOT NULL,
+            step INTEGER NOT NULL,               -- policy step index (past the last: a repeat); -1: reminder, re-page
+            label TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            recipients TEXT NOT NULL,            -- addresses on that channel, separated by U+001F
+            text TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'failed')),
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            detail TEXT
+        );
+        CREATE INDEX IF NOT EXISTS ix_alert_deliveries_pending ON alert_deliveries(incident_id) WHERE state = 'pending';
         """;
 
     public static async Task EnsureAsync(SqliteConnection connection, SqliteTransaction? tx, CancellationToken ct)

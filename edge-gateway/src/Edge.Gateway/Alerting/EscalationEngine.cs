@@ -38,6 +38,7 @@ public sealed partial class EscalationEngine : BackgroundService
     private readonly IAlertChannel[] _channels;
     private readonly HashSet<ChannelKind> _kinds;
     private readonly SqliteDeliveryAttemptRecorder _recorder;
+    private readonly DeliveryLedger _ledger;
     private readonly EscalationOptions _options;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
@@ -59,6 +60,7 @@ public sealed partial class EscalationEngine : BackgroundService
         IDeviceRegistry registry,
         IEnumerable<IAlertChannel> channels,
         SqliteDeliveryAttemptRecorder recorder,
+        DeliveryLedger ledger,
         IOptions<EscalationOptions> options,
         IConfiguration configuration,
         TimeProvider time,
@@ -71,6 +73,7 @@ public sealed partial class EscalationEngine : BackgroundService
         _channels = [.. channels];
         _kinds = [.. _channels.Select(c => c.Kind)];
         _recorder = recorder;
+        _ledger = ledger;
         _options = options.Value;
         _configuration = configuration;
         _time = time;
@@ -138,6 +141,7 @@ public sealed partial class EscalationEngine : BackgroundService
         var created = await _store.EnsureRowsAsync(open, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var active = await _store.ListActiveAsync(cancellationToken).ConfigureAwait(false);
         Log.Started(_logger, _policy.PolicyPath ?? "(none)", string.Join(", ", _channels.Select(c => $"{c.Name} ({c.Kind})")), active.Count, created);
+        await ResendUnconfirmedAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -314,7 +318,11 @@ public sealed partial class EscalationEngine : BackgroundService
         }
 
         var moved = row with { NextStep = nextStep, NextDueAt = nextDue, AlertsSent = row.AlertsSent + 1, LastSentAt = now, LastStep = label };
-        if (!await _store.TryMoveAsync(row, moved, ct).ConfigureAwait(false))
+        var text = row.Round > 1 && incident.AcceptedAt is { } acceptedAt ? AlertText.Resumed(incident, now - acceptedAt) : AlertText.Alert(incident);
+        IReadOnlyList<string> all = [.. steps.SelectMany(s => s.Notify).Distinct(StringComparer.Ordinal)];
+        var group = new DeliveryGroup(incident, row.NextStep, label, text, lateWithdraw: true, failoverTo: row.NextStep + 1 < n ? steps[row.NextStep + 1].Notify : all, widen: all);
+        var plan = Plan(group, targets);
+        if (!await MoveAndStartAsync(row, moved, group, plan, now, ct).ConfigureAwait(false))
         {
             return; // accepted or resolved meanwhile: that transition wins
         }
@@ -326,9 +334,6 @@ public sealed partial class EscalationEngine : BackgroundService
                 _nonUrgentSends.Enqueue(now);
             }
         }
-
-        var text = row.Round > 1 && incident.AcceptedAt is { } acceptedAt ? AlertText.Resumed(incident, now - acceptedAt) : AlertText.Alert(incident);
-        Dispatch(incident, targets, text, label, lateWithdraw: true, widenTo: [.. steps.SelectMany(s => s.Notify)]);
     }
 
     private async Task ProcessAcceptedAsync(EscalationState row, Incident incident, DateTimeOffset now, CancellationToken ct)
@@ -343,21 +348,22 @@ public sealed partial class EscalationEngine : BackgroundService
             }
 
             var moved = row with { NextStep = 1, NextDueAt = row.PhaseStartedAt + _options.ResumeAfter, LastSentAt = now, LastStep = "reminder", AlertsSent = row.AlertsSent + 1 };
-            if (!await _store.TryMoveAsync(row, moved, ct).ConfigureAwait(false))
-            {
-                return;
-            }
 
             // The reminder goes to the carer who accepted; without known devices, to the current first tier.
+            var steps = _policy.Resolve(UnitOf(incident), now)?.Steps;
+            IReadOnlyList<string> first = steps is { Count: > 0 } ? steps[0].Notify : [];
             IReadOnlyList<string> targets = incident.AcceptedBy is { } staff ? [.. _policy.DevicesOf(staff).Select(t => t.ToString())] : [];
             if (!targets.Any(t => _policy.Expand(t, _kinds).Any()))
             {
-                var steps = _policy.Resolve(UnitOf(incident), now)?.Steps;
-                targets = steps is { Count: > 0 } ? steps[0].Notify : [];
+                targets = first;
             }
 
-            Log.Reminder(_logger, incident.Id, incident.AcceptedBy ?? "-", string.Join(", ", targets));
-            Dispatch(incident, targets, AlertText.Reminder(incident, now - (incident.AcceptedAt ?? row.PhaseStartedAt)), "reminder", lateWithdraw: false, widenTo: []);
+            var group = new DeliveryGroup(incident, -1, "reminder", AlertText.Reminder(incident, now - (incident.AcceptedAt ?? row.PhaseStartedAt)), lateWithdraw: false, failoverTo: first, widen: first);
+            if (await MoveAndStartAsync(row, moved, group, Plan(group, targets, widen: false), now, ct).ConfigureAwait(false))
+            {
+                Log.Reminder(_logger, incident.Id, incident.AcceptedBy ?? "-", string.Join(", ", targets));
+            }
+
             return;
         }
 
@@ -416,69 +422,6 @@ public sealed partial class EscalationEngine : BackgroundService
         return null; // gateway faults, or a resident no longer in the registry: every unit's staff
     }
 
-    /// <summary>
-    /// Resolves targets to channels and starts one send per channel; never waits for the peers. When every
-    /// channel of this step has failed, the step is widened to <paramref name="widenTo"/> (every tier's
-    /// targets) on the channels that still work, so nobody waits a tier's delay because a pager link is down.
-    /// </summary>
-    private void Dispatch(Incident incident, IReadOnlyList<string> targets, string text, string label, bool lateWithdraw, IReadOnlyList<string> widenTo)
-    {
-        var excluded = ExcludedChannels(incident);
-        var byChannel = Resolve(targets, excluded);
-        HashSet<string> faulted;
-        lock (_lock)
-        {
-            faulted = [.. _faulted.Keys];
-        }
-
-        if (!byChannel.Keys.Any(c => !faulted.Contains(c.Name)))
-        {
-            var wider = Resolve(widenTo, [.. excluded, .. faulted]);
-            if (wider.Count > 0)
-            {
-                label += " (widened: its channels failed)";
-                foreach (var (channel, recipients) in wider)
-                {
-                    byChannel[channel] = recipients;
-                }
-            }
-        }
-
-        if (byChannel.Count == 0)
-        {
-            LogNobody(incident, UnitOf(incident), $"{label}: no target on a working channel ({string.Join(", ", targets)})");
-            return;
-        }
-
-        foreach (var (channel, recipients) in byChannel)
-        {
-            var m = new AlertMessage(incident.Id.ToString(CultureInfo.InvariantCulture), recipients, text, AlertText.Priority(incident.Type), AlertText.Kind(incident.Type));
-            Log.Dispatched(_logger, incident.Id, IncidentNames.Name(incident.Type), label, channel.Name, string.Join(", ", recipients));
-            Track(incident.Id, SendAsync(incident.Id, channel, m, lateWithdraw));
-        }
-    }
-
-    private Dictionary<IAlertChannel, List<string>> Resolve(IEnumerable<string> targets, HashSet<string> excluded)
-    {
-        var byChannel = new Dictionary<IAlertChannel, List<string>>();
-        foreach (var target in targets)
-        {
-            foreach (var device in _policy.Expand(target, _kinds))
-            {
-                foreach (var channel in _channels.Where(c => c.Kind == device.Kind && !excluded.Contains(c.Name)).Take(1))
-                {
-                    var list = byChannel.TryGetValue(channel, out var l) ? l : byChannel[channel] = [];
-                    if (!list.Contains(device.Recipient))
-                    {
-                        list.Add(device.Recipient);
-                    }
-                }
-            }
-        }
-
-        return byChannel;
-    }
-
     private HashSet<string> ExcludedChannels(Incident incident)
     {
         if (incident.Type != IncidentType.GatewayFault)
@@ -496,41 +439,6 @@ public sealed partial class EscalationEngine : BackgroundService
             }
 
             return excluded;
-        }
-    }
-
-    private async Task SendAsync(long incidentId, IAlertChannel channel, AlertMessage message, bool lateWithdraw)
-    {
-        DeliveryResult result;
-        try
-        {
-            result = await channel.SendAsync(message, _stopping?.Token ?? CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping?.IsCancellationRequested == true)
-        {
-            return;
-        }
-#pragma warning disable CA1031 // A channel bug is a channel failure: report it and raise the fault.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            result = new DeliveryResult(DeliveryOutcome.Failed, 0, $"channel threw {e.GetType().Name}: {e.Message}");
-        }
-
-        Log.Result(_logger, incidentId, channel.Name, string.Join(", ", message.Recipients), result.Outcome, result.Attempts, result.Detail);
-        if (result.Outcome is DeliveryOutcome.Failed or DeliveryOutcome.TimedOut)
-        {
-            await ChannelFailedAsync(channel, result.Detail).ConfigureAwait(false);
-        }
-        else if (result.IsDelivered)
-        {
-            await ChannelRecoveredAsync(channel, "delivered again").ConfigureAwait(false);
-        }
-
-        // A page that was on the wire when the incident was accepted is withdrawn as soon as it lands.
-        if (lateWithdraw && result.IsDelivered && await _store.GetAsync(incidentId, CancellationToken.None).ConfigureAwait(false) is { Phase: not EscalationPhase.Alerting })
-        {
-            await WithdrawOneAsync(incidentId, channel, message).ConfigureAwait(false);
         }
     }
 
@@ -675,6 +583,9 @@ public sealed partial class EscalationEngine : BackgroundService
         {
             await _incidents.ClearAsync(ChannelFaultSubjectPrefix + channel.Name, IncidentType.GatewayFault, $"{channel.Name}: {detail}", TransitionChannel,
                 _stopping?.Token ?? CancellationToken.None).ConfigureAwait(false);
+
+            // What it missed while it was down: every open incident is paged on it again.
+            await RepageAsync(channel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping?.IsCancellationRequested == true)
         {
@@ -815,5 +726,17 @@ public sealed partial class EscalationEngine : BackgroundService
 
         [LoggerMessage(EventId = AlertingEventIds.PolicyWarning, Level = LogLevel.Warning, Message = "Escalation policy: {Warning}")]
         public static partial void PolicyWarning(ILogger logger, string warning);
+
+        [LoggerMessage(EventId = AlertingEventIds.SendTimedOut, Level = LogLevel.Error, Message = "Incident #{IncidentId} on {Channel} to {Recipients}: {Why}; moving the alert to the channels that work")]
+        public static partial void SendTimedOut(ILogger logger, long incidentId, string channel, string recipients, string why);
+
+        [LoggerMessage(EventId = AlertingEventIds.FailedOver, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: not delivered on {Channel} ({Why}); sent at once on {Channels}")]
+        public static partial void FailedOver(ILogger logger, long incidentId, string channel, string why, string channels);
+
+        [LoggerMessage(EventId = AlertingEventIds.ResendingUnconfirmed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: the send on {Channel} to {Recipients} of {CreatedAt:O} was never confirmed (the gateway stopped); sending it again")]
+        public static partial void Resending(ILogger logger, long incidentId, string channel, string recipients, DateTimeOffset createdAt);
+
+        [LoggerMessage(EventId = AlertingEventIds.LedgerWriteFailed, Level = LogLevel.Error, Message = "Could not store the state of alert delivery {Id} (0: a new one); the alert is sent regardless")]
+        public static partial void LedgerWriteFailed(ILogger logger, Exception exception, long id);
     }
 }

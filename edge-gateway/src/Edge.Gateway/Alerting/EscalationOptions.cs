@@ -37,6 +37,13 @@ public sealed class EscalationOptions
     /// </summary>
     public TimeSpan FallPreAlarmDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How long the engine waits for a channel to confirm a send before it moves the alert to the next step's
+    /// targets on the channels that work (a hung pager must not hold an alert). The channel's own retries come
+    /// first: ESPA gives up after about 10 s with the default timings. The send's result is still recorded when it comes.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Quiet hours start ("HH:mm" in the policy's time zone); empty for none. Only non-urgent alerts wait for their end.</summary>
     public string QuietHoursFrom { get; set; } = "";
 
@@ -68,6 +75,7 @@ public sealed class EscalationOptions
         Positive(NonUrgentRepeatInterval, nameof(NonUrgentRepeatInterval));
         Positive(ReminderAfter, nameof(ReminderAfter));
         Positive(ResumeAfter, nameof(ResumeAfter));
+        Positive(SendTimeout, nameof(SendTimeout));
         if (ResumeAfter <= ReminderAfter)
         {
             errors.Add($"{SectionName}:ResumeAfter ({ResumeAfter}) must be longer than ReminderAfter ({ReminderAfter}): the reminder comes first.");

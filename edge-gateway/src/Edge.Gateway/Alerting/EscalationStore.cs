@@ -154,23 +154,44 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
     /// Moves a schedule from <paramref name="from"/> to <paramref name="to"/> if nobody changed it in between
     /// (compare-and-set on phase, phase start and step). Returns false when a transition got there first.
     /// </summary>
-    public async Task<bool> TryMoveAsync(EscalationState from, EscalationState to, CancellationToken ct)
+    public async Task<bool> TryMoveAsync(EscalationState from, EscalationState to, CancellationToken ct) =>
+        await TryMoveAsync(from, to, [], DateTimeOffset.MinValue, ct).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Moves a schedule like <see cref="TryMoveAsync(EscalationState, EscalationState, CancellationToken)"/> and, in the
+    /// same transaction, records the sends this step owes as pending in <see cref="DeliveryLedger"/>: the step and
+    /// its deliveries commit together, so a crash after the commit repeats the sends rather than forgetting them.
+    /// Returns the ledger ids, or null when a transition got there first (nothing written).
+    /// </summary>
+    public async Task<IReadOnlyList<long>?> TryMoveAsync(EscalationState from, EscalationState to, IReadOnlyList<PlannedDelivery> deliveries, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(deliveries);
         var c = await database.OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            var n = await ExecAsync(c, null, """
-                UPDATE escalations SET phase = $phase, phase_started_at = $start, next_step = $step, next_due_at = $due, round = $round,
-                    alerts_sent = $sent, last_sent_at = $last, last_step = $label
-                WHERE incident_id = $id AND phase = $oldPhase AND phase_started_at = $oldStart AND next_step = $oldStep
-                """, ct,
-                ("$phase", PhaseName(to.Phase)), ("$start", DbTime.ToText(to.PhaseStartedAt)), ("$step", to.NextStep),
-                ("$due", to.NextDueAt is { } d ? DbTime.ToText(d) : null), ("$round", to.Round), ("$sent", to.AlertsSent),
-                ("$last", to.LastSentAt is { } l ? DbTime.ToText(l) : null), ("$label", to.LastStep),
-                ("$id", from.IncidentId), ("$oldPhase", PhaseName(from.Phase)), ("$oldStart", DbTime.ToText(from.PhaseStartedAt)), ("$oldStep", from.NextStep)).ConfigureAwait(false);
-            return n == 1;
+            var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (tx.ConfigureAwait(false))
+            {
+                var n = await ExecAsync(c, tx, """
+                    UPDATE escalations SET phase = $phase, phase_started_at = $start, next_step = $step, next_due_at = $due, round = $round,
+                        alerts_sent = $sent, last_sent_at = $last, last_step = $label
+                    WHERE incident_id = $id AND phase = $oldPhase AND phase_started_at = $oldStart AND next_step = $oldStep
+                    """, ct,
+                    ("$phase", PhaseName(to.Phase)), ("$start", DbTime.ToText(to.PhaseStartedAt)), ("$step", to.NextStep),
+                    ("$due", to.NextDueAt is { } d ? DbTime.ToText(d) : null), ("$round", to.Round), ("$sent", to.AlertsSent),
+                    ("$last", to.LastSentAt is { } l ? DbTime.ToText(l) : null), ("$label", to.LastStep),
+                    ("$id", from.IncidentId), ("$oldPhase", PhaseName(from.Phase)), ("$oldStart", DbTime.ToText(from.PhaseStartedAt)), ("$oldStep", from.NextStep)).ConfigureAwait(false);
+                if (n != 1)
+                {
+                    return null;
+                }
+
+                var ids = deliveries.Count == 0 ? [] : await DeliveryLedger.InsertPendingAsync(c, tx, deliveries, now, ct).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return ids;
+            }
         }
     }
 
