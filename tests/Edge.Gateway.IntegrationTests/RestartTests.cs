@@ -27,7 +27,7 @@ public sealed class RestartTests
         using (var first = ChildGateway.Start(config))
         {
             await first.WaitForLineAsync("Ingest started", Wait);
-            await WaitSubscribedAsync(first, sensors);
+            await ChildGateway.WaitSubscribedAsync(first, sensors);
             await sensors.ButtonAsync("dev-a");
             await first.WaitForLineAsync("INCIDENT #", Wait);
             await sensors.StatusAsync("dev-c", soc: 8);
@@ -69,27 +69,7 @@ public sealed class RestartTests
         return list!;
     }
 
-    // The first connect subscribes; a probe from an unregistered device shows when that is done.
-    private static async Task WaitSubscribedAsync(ChildGateway gateway, SensorPublisher sensors)
-    {
-        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = "probe", Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
-        for (var i = 0; i < 100; i++)
-        {
-            await sensors.PublishAsync(Topics.For(InProcessGateway.Site, "probe", TopicKind.Event), probe);
-            try
-            {
-                await gateway.WaitForLineAsync("unknown device probe", TimeSpan.FromMilliseconds(300));
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        throw new TimeoutException("the gateway never subscribed");
-    }
-
-    private static Dictionary<string, object> Nest(Dictionary<string, string?> flat)
+    internal static Dictionary<string, object> Nest(Dictionary<string, string?> flat)
     {
         var root = new Dictionary<string, object>();
         foreach (var (key, value) in flat)

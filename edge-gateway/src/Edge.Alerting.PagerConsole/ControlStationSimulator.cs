@@ -37,7 +37,7 @@ public sealed class ControlStationSimulator : IAsyncDisposable
     }
 
     /// <summary>Faults to inject when answering the station's blocks (NAK/busy/reject counters).</summary>
-    public SimulatorFaults Faults { get; } = new();
+    public SimulatorFaults Faults { get; init; } = new();
 
     /// <summary>Blocks the station handed over, in order.</summary>
     public ChannelReader<SimulatedBlock> Pages => _pages.Reader;

@@ -36,7 +36,7 @@ public sealed class PagingSystemSimulator : IAsyncDisposable
     }
 
     /// <summary>Faults to inject.</summary>
-    public SimulatorFaults Faults { get; } = new();
+    public SimulatorFaults Faults { get; init; } = new();
 
     /// <summary>Every block received (good or bad BCC), in order.</summary>
     public ChannelReader<SimulatedBlock> Pages => _pages.Reader;

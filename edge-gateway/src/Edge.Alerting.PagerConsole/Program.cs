@@ -20,6 +20,13 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+// One set of faults and one command reader for the whole run: a fault typed at the console applies to the
+// current connection and to every later one (a gateway that reconnects meets the same paging system).
+var faults = new SimulatorFaults();
+Apply(options, faults);
+var current = new CurrentSimulator();
+_ = Task.Run(() => ReadCommandsAsync(faults, current, stop.Token), stop.Token);
+
 try
 {
     if (options.ListenEndpoint is { } endpoint)
@@ -31,7 +38,7 @@ try
         {
             var socket = await listener.AcceptSocketAsync(stop.Token);
             Console.WriteLine($"connection from {socket.RemoteEndPoint}");
-            await ServeAsync(TcpEspaTransport.FromAccepted(socket), options, stop.Token);
+            await ServeAsync(TcpEspaTransport.FromAccepted(socket), options, faults, current, stop.Token);
             Console.WriteLine("connection closed");
         }
     }
@@ -42,7 +49,7 @@ try
             : new TcpEspaTransport(options.ConnectHost!, options.ConnectPort, TimeSpan.FromSeconds(5));
         await transport.OpenAsync(stop.Token);
         Console.WriteLine($"pager console on {transport.Description} as {options.Role}");
-        await ServeAsync(transport, options, stop.Token);
+        await ServeAsync(transport, options, faults, current, stop.Token);
     }
 }
 catch (OperationCanceledException)
@@ -56,20 +63,18 @@ catch (IOException e)
 
 return 0;
 
-static async Task ServeAsync(IEspaTransport transport, ConsoleOptions options, CancellationToken stop)
+static async Task ServeAsync(IEspaTransport transport, ConsoleOptions options, SimulatorFaults faults, CurrentSimulator current, CancellationToken stop)
 {
     if (options.Role == "control")
     {
-        await using var control = new ControlStationSimulator(transport, options.Address, options.ControlAddress, options.PollInterval);
-        Apply(options, control.Faults);
-        var commands = Task.Run(() => ReadCommandsAsync(control.Faults, null, control, stop), stop);
+        await using var control = new ControlStationSimulator(transport, options.Address, options.ControlAddress, options.PollInterval) { Faults = faults };
+        current.Control = control;
         await PrintPagesAsync(control.Pages, options.DisplayWidth, stop);
         return;
     }
 
-    await using var pager = new PagingSystemSimulator(transport, options.Address, options.ControlAddress);
-    Apply(options, pager.Faults);
-    _ = Task.Run(() => ReadCommandsAsync(pager.Faults, pager, null, stop), stop);
+    await using var pager = new PagingSystemSimulator(transport, options.Address, options.ControlAddress) { Faults = faults };
+    current.Pager = pager;
     await PrintPagesAsync(pager.Pages, options.DisplayWidth, stop);
 }
 
@@ -123,7 +128,7 @@ static async Task PrintPagesAsync(System.Threading.Channels.ChannelReader<Simula
     }
 }
 
-static async Task ReadCommandsAsync(SimulatorFaults faults, PagingSystemSimulator? pager, ControlStationSimulator? control, CancellationToken stop)
+static async Task ReadCommandsAsync(SimulatorFaults faults, CurrentSimulator current, CancellationToken stop)
 {
     while (!stop.IsCancellationRequested)
     {
@@ -132,6 +137,9 @@ static async Task ReadCommandsAsync(SimulatorFaults faults, PagingSystemSimulato
         {
             return;
         }
+
+        var pager = current.Pager;
+        var control = current.Control;
 
         var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
@@ -164,6 +172,17 @@ static async Task ReadCommandsAsync(SimulatorFaults faults, PagingSystemSimulato
             default: Console.WriteLine("commands: ack ADDRESS | mute | unmute | nak N | busy N | reject N | ignore N | refuse"); break;
         }
     }
+}
+
+/// <summary>The simulator serving the current connection (console commands such as "ack" go to it).</summary>
+internal sealed class CurrentSimulator
+{
+    private volatile PagingSystemSimulator? _pager;
+    private volatile ControlStationSimulator? _control;
+
+    public PagingSystemSimulator? Pager { get => _pager; set => _pager = value; }
+
+    public ControlStationSimulator? Control { get => _control; set => _control = value; }
 }
 
 internal sealed class ConsoleOptions
