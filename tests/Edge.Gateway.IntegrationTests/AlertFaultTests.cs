@@ -53,6 +53,30 @@ public sealed class AlertFaultTests
         Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(45), $"the page came {restarted.Elapsed.TotalSeconds:F1} s after the restart (tier 2 is due at 120 s)");
     }
 
+    [Fact]
+    public async Task DiskFull_CallIsPagedAtOnceFromMemory_WithAFaultThatSaysWhy_AndStoredOnceTheDiskHasRoom()
+    {
+        using var disk = TmpfsMount.Create(sizeMiB: 8);
+        await using var site = await AlertSite.StartAsync(databasePath: disk.File("gateway.db"));
+        var filler = disk.Fill();
+
+        var pressed = Stopwatch.StartNew();
+        await site.Sensors.ButtonAsync("dev-a");
+        await site.Pager.WaitForLineAsync(l => l.Contains("| CALL", StringComparison.Ordinal) && l.Contains("Alice", StringComparison.Ordinal), "Alice's call", TimeSpan.FromSeconds(30));
+        Assert.True(pressed.Elapsed < TimeSpan.FromSeconds(15), $"the call was paged {pressed.Elapsed.TotalSeconds:F1} s after the press with the disk full");
+        await site.Pager.WaitForLineAsync(l => l.Contains("database cannot", StringComparison.Ordinal), "the storage fault", Wait);
+        await site.Gateway.WaitForLineAsync("ALARM NOT YET STORED", Wait);
+
+        // Storing is retried every sweep (0.5 s); the log says so once, not on every retry. Ten failed
+        // supervision passes (0.2 s apart, they cannot store their disk fault either) let several retries happen.
+        var passes = 0;
+        await site.Gateway.WaitForLineAsync(l => l.Contains("Supervision pass failed", StringComparison.Ordinal) && ++passes >= 10, "ten failed supervision passes", Wait);
+        File.Delete(filler);
+        await site.Gateway.WaitForLineAsync("stores incidents again", Wait);
+        await site.Gateway.WaitForLineAsync(l => l.Contains("INCIDENT #", StringComparison.Ordinal) && l.Contains("Alice", StringComparison.Ordinal), "Alice's stored incident", Wait);
+        Assert.Equal(1, site.Gateway.Lines.Count(l => l.Contains("ALARM NOT YET STORED", StringComparison.Ordinal)));
+    }
+
     /// <summary>Broker, pager console, webhook receiver and the gateway (a child process) on loopback.</summary>
     private sealed class AlertSite : IAsyncDisposable
     {
@@ -78,7 +102,7 @@ public sealed class AlertFaultTests
 
         public ChildProcess Gateway { get; private set; } = null!;
 
-        public static async Task<AlertSite> StartAsync(string[]? pagerArgs = null)
+        public static async Task<AlertSite> StartAsync(string[]? pagerArgs = null, string? databasePath = null)
         {
             var dir = new TempDirectory("edge-alert-faults");
             var broker = await MosquittoBroker.StartAsync();
@@ -96,6 +120,11 @@ public sealed class AlertFaultTests
                     { "after": "00:02:00", "notify": ["webhook:duty"] } ] } ] } ] }
                 """);
             var settings = InProcessGateway.Settings(broker, dir);
+            if (databasePath is not null)
+            {
+                settings["Storage:DatabasePath"] = databasePath;
+            }
+
             settings["Alerting:Escalation:PolicyFile"] = dir.File("escalation.json");
             settings["Alerting:Espa:Name"] = "pager";
             settings["Alerting:Espa:Transport"] = "Tcp";

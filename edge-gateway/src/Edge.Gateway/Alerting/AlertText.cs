@@ -54,6 +54,9 @@ internal static class AlertText
 
     public static string Alert(Incident i) => $"{TypeLabel(i.Type)} {Where(i)} #{i.Id.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>An alarm paged from memory because the database could not store it (no incident number yet).</summary>
+    public static string Unstored(Incident i) => $"{TypeLabel(i.Type)} {Where(i)} (not stored: accept on the staff page once it shows)";
+
     public static string Reminder(Incident i, TimeSpan sinceAccepted) =>
         $"REMINDER {TypeLabel(i.Type)} {Where(i)} #{i.Id.ToString(CultureInfo.InvariantCulture)}: accepted by {i.AcceptedBy} {Minutes(sinceAccepted)} ago, not resolved";
 

@@ -32,6 +32,7 @@ internal static class AlertingEventIds
     public const int FailedOver = 9023;
     public const int ResendingUnconfirmed = 9024;
     public const int LedgerWriteFailed = 9025;
+    public const int ScheduleKeptInMemory = 9026;
 
     public const int StaffPageListening = 9101;
     public const int StaffSignedIn = 9102;

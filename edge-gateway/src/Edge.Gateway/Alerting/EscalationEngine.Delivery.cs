@@ -40,9 +40,8 @@ public sealed partial class EscalationEngine
     /// <summary>Moves the schedule and stores the step's sends as pending in one transaction, then starts them. False when a transition won.</summary>
     private async Task<bool> MoveAndStartAsync(EscalationState row, EscalationState moved, DeliveryGroup group, Dictionary<IAlertChannel, List<string>> plan, DateTimeOffset now, CancellationToken ct)
     {
-        var deliveries = Deliveries(group, plan);
-        var ids = await _store.TryMoveAsync(row, moved, deliveries, now, ct).ConfigureAwait(false);
-        if (ids is null)
+        var (done, ids) = await MoveAsync(row, moved, Deliveries(group, plan), now, ct).ConfigureAwait(false);
+        if (!done)
         {
             return false;
         }
@@ -155,7 +154,7 @@ public sealed partial class EscalationEngine
         }
 
         // A page that was on the wire when the incident was accepted is withdrawn as soon as it lands.
-        if (group.LateWithdraw && result.IsDelivered && await _store.GetAsync(group.Incident.Id, CancellationToken.None).ConfigureAwait(false) is { Phase: not EscalationPhase.Alerting })
+        if (group.LateWithdraw && result.IsDelivered && !await IsAlertingAsync(group.Incident).ConfigureAwait(false))
         {
             await WithdrawOneAsync(group.Incident.Id, channel, message).ConfigureAwait(false);
         }
@@ -187,7 +186,7 @@ public sealed partial class EscalationEngine
         }
 
         var incident = group.Incident;
-        if (await _store.GetAsync(incident.Id, CancellationToken.None).ConfigureAwait(false) is not { Phase: EscalationPhase.Alerting })
+        if (!await IsAlertingAsync(incident).ConfigureAwait(false))
         {
             return; // accepted or resolved meanwhile: nobody needs it now
         }

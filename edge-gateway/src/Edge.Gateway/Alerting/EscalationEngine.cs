@@ -39,6 +39,7 @@ public sealed partial class EscalationEngine : BackgroundService
     private readonly HashSet<ChannelKind> _kinds;
     private readonly SqliteDeliveryAttemptRecorder _recorder;
     private readonly DeliveryLedger _ledger;
+    private readonly UnstoredAlarms _unstored;
     private readonly EscalationOptions _options;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
@@ -61,6 +62,7 @@ public sealed partial class EscalationEngine : BackgroundService
         IEnumerable<IAlertChannel> channels,
         SqliteDeliveryAttemptRecorder recorder,
         DeliveryLedger ledger,
+        UnstoredAlarms unstored,
         IOptions<EscalationOptions> options,
         IConfiguration configuration,
         TimeProvider time,
@@ -74,6 +76,7 @@ public sealed partial class EscalationEngine : BackgroundService
         _kinds = [.. _channels.Select(c => c.Kind)];
         _recorder = recorder;
         _ledger = ledger;
+        _unstored = unstored;
         _options = options.Value;
         _configuration = configuration;
         _time = time;
@@ -126,6 +129,8 @@ public sealed partial class EscalationEngine : BackgroundService
             channel.Acknowledged += OnAcknowledged;
         }
 
+        _unstored.Added += OnUnstoredAlarm;
+        _unstored.Recovered += OnStorageRecovered;
         _stopping = new CancellationTokenSource();
         foreach (var channel in _channels.Where(c => c.Health.State == ChannelHealthState.Down))
         {
@@ -167,7 +172,12 @@ public sealed partial class EscalationEngine : BackgroundService
             channel.HealthChanged -= OnHealthChanged;
             channel.Acknowledged -= OnAcknowledged;
         }
+
+        _unstored.Added -= OnUnstoredAlarm;
+        _unstored.Recovered -= OnStorageRecovered;
     }
+
+    private void OnUnstoredAlarm(object? sender, EventArgs e) => Wake();
 
     public override void Dispose()
     {
@@ -206,9 +216,27 @@ public sealed partial class EscalationEngine : BackgroundService
         try
         {
             var now = _time.GetUtcNow();
-            foreach (var row in await _store.GetDueAsync(now, ct).ConfigureAwait(false))
+            _storageTrouble = false;
+            ProcessUnstored(now);
+            await FlushUnsavedAsync(ct).ConfigureAwait(false);
+            foreach (var stored in await _store.GetDueAsync(now, ct).ConfigureAwait(false))
             {
-                await ProcessAsync(row, now, ct).ConfigureAwait(false);
+                var row = Current(stored);
+                if (row.NextDueAt > now)
+                {
+                    continue; // moved in memory (the disk refused the write), not due yet
+                }
+
+                try
+                {
+                    await ProcessAsync(row, now, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (UnstoredAlarms.IsStorageFailure(e))
+                {
+                    // One refused write must not hold the other incidents; this one is tried again shortly.
+                    _storageTrouble = true;
+                    Log.ScheduleKeptInMemory(_logger, row.IncidentId, e.Message);
+                }
             }
         }
         finally
@@ -225,7 +253,13 @@ public sealed partial class EscalationEngine : BackgroundService
             {
                 await ProcessDueAsync(stoppingToken).ConfigureAwait(false);
                 var next = await _store.NextDueAsync(stoppingToken).ConfigureAwait(false);
-                var delay = next is { } d ? d - _time.GetUtcNow() : TimeSpan.FromMinutes(1);
+                var now = _time.GetUtcNow();
+                if (NextMemoryDue(now) is { } memory && (next is null || memory < next || _unsaved.Count > 0 || _storageTrouble))
+                {
+                    next = memory; // the database's own next due may be a row moved in memory
+                }
+
+                var delay = next is { } d ? d - now : TimeSpan.FromMinutes(1);
                 if (delay > TimeSpan.Zero)
                 {
                     await WaitAsync(delay, stoppingToken).ConfigureAwait(false);
@@ -735,6 +769,9 @@ public sealed partial class EscalationEngine : BackgroundService
 
         [LoggerMessage(EventId = AlertingEventIds.ResendingUnconfirmed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: the send on {Channel} to {Recipients} of {CreatedAt:O} was never confirmed (the gateway stopped); sending it again")]
         public static partial void Resending(ILogger logger, long incidentId, string channel, string recipients, DateTimeOffset createdAt);
+
+        [LoggerMessage(EventId = AlertingEventIds.ScheduleKeptInMemory, Level = LogLevel.Error, Message = "Incident #{IncidentId}: the database refused the escalation step ({Error}); the alert went out and the step is kept in memory until it can be written")]
+        public static partial void ScheduleKeptInMemory(ILogger logger, long incidentId, string error);
 
         [LoggerMessage(EventId = AlertingEventIds.LedgerWriteFailed, Level = LogLevel.Error, Message = "Could not store the state of alert delivery {Id} (0: a new one); the alert is sent regardless")]
         public static partial void LedgerWriteFailed(ILogger logger, Exception exception, long id);

@@ -42,6 +42,7 @@ internal static class EventIds
     public const int IncidentsResumed = 3006;
     public const int IncidentRaiseFailed = 3007;
     public const int IncidentRaiseDeferred = 3008;
+    public const int StorageRecovered = 3009;
 
     // Supervision
     public const int DeviceOffline = 4001;

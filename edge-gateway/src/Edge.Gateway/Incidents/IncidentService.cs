@@ -18,6 +18,7 @@ public sealed partial class IncidentService(
     IEnumerable<IIncidentTransitionObserver> observers,
     TimeProvider time,
     GatewayMetrics metrics,
+    UnstoredAlarms unstored,
     ILogger<IncidentService> logger) : IIncidentService, IDisposable
 {
     /// <summary>The subject of gateway-fault incidents.</summary>
@@ -40,6 +41,44 @@ public sealed partial class IncidentService(
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         RaiseResult result;
         try
+        {
+            result = await StoreRaiseAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UnstoredAlarms.IsStorageFailure(e))
+        {
+            // Paging never waits for the disk: the engine pages it from memory; the caller keeps it and retries.
+            unstored.Add(request, e);
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        if (unstored.Stored(request.Type, request.Subject) is { } outage)
+        {
+            Log.StorageRecovered(logger, outage.Since, outage.LastError, outage.PagedFromMemory);
+        }
+
+        var i = result.Incident;
+        if (result.Created)
+        {
+            metrics.IncidentRaised(IncidentNames.Name(i.Type));
+            Log.Raised(logger, i.Id, IncidentNames.Name(i.Type), i.ResidentName ?? i.Subject, i.RoomName ?? "-", i.DeviceId ?? "-", i.EventAt, i.Detail ?? "");
+        }
+        else
+        {
+            Log.Retriggered(logger, i.Id, IncidentNames.Name(i.Type), i.ResidentName ?? i.Subject, i.TriggerCount, i.Detail ?? "");
+        }
+
+        metrics.IncidentTransition(IncidentNames.Name(result.Transition.Kind));
+        Publish(new IncidentChange(result.Incident, result.Transition));
+        return result;
+    }
+
+    private async Task<RaiseResult> StoreRaiseAsync(RaiseRequest request, CancellationToken ct)
+    {
+        RaiseResult result;
         {
             var now = time.GetUtcNow();
             var connection = await database.OpenAsync(ct).ConfigureAwait(false);
@@ -79,24 +118,7 @@ public sealed partial class IncidentService(
                 }
             }
         }
-        finally
-        {
-            _writeLock.Release();
-        }
 
-        var i = result.Incident;
-        if (result.Created)
-        {
-            metrics.IncidentRaised(IncidentNames.Name(i.Type));
-            Log.Raised(logger, i.Id, IncidentNames.Name(i.Type), i.ResidentName ?? i.Subject, i.RoomName ?? "-", i.DeviceId ?? "-", i.EventAt, i.Detail ?? "");
-        }
-        else
-        {
-            Log.Retriggered(logger, i.Id, IncidentNames.Name(i.Type), i.ResidentName ?? i.Subject, i.TriggerCount, i.Detail ?? "");
-        }
-
-        metrics.IncidentTransition(IncidentNames.Name(result.Transition.Kind));
-        Publish(new IncidentChange(result.Incident, result.Transition));
         return result;
     }
 
@@ -391,6 +413,9 @@ public sealed partial class IncidentService(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = EventIds.StorageRecovered, Level = LogLevel.Warning, Message = "The database stores incidents again (failing since {Since:O}: {Error}); {Paged} alarm(s) were paged from memory meanwhile")]
+        public static partial void StorageRecovered(ILogger logger, DateTimeOffset since, string error, int paged);
+
         [LoggerMessage(EventId = EventIds.IncidentRaised, Level = LogLevel.Warning, Message = "INCIDENT #{IncidentId} {Type}: resident {Resident}, room {Room}, device {DeviceId}, event at {EventAt:O}. {Detail}")]
         public static partial void Raised(ILogger logger, long incidentId, string type, string resident, string room, string deviceId, DateTimeOffset eventAt, string detail);
 

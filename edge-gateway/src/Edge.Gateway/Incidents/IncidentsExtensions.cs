@@ -8,6 +8,7 @@ public static class IncidentsExtensions
     /// <summary>The incident store and state machine. Register <see cref="IIncidentTransitionObserver"/>s to write in the same transaction.</summary>
     public static IHostApplicationBuilder AddIncidents(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<UnstoredAlarms>();
         builder.Services.AddSingleton<IncidentService>();
         builder.Services.AddSingleton<IIncidentService>(sp => sp.GetRequiredService<IncidentService>());
         return builder;

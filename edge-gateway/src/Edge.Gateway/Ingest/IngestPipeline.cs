@@ -500,7 +500,8 @@ internal sealed partial class IngestPipeline
     }
 
     // An alarm is never dropped because the database failed once: it is kept (bounded) and retried on
-    // every sweep, and the log line itself carries resident, room and type meanwhile.
+    // every sweep; meanwhile the escalation engine pages it from memory (UnstoredAlarms). The log line carries
+    // resident, room and type, once per alarm and then at most once per WarningLogInterval with a count.
     private async ValueTask RaiseOrKeepAsync(RaiseRequest request, CancellationToken ct)
     {
         try
@@ -514,7 +515,10 @@ internal sealed partial class IngestPipeline
                 _pendingRaises.Add(request);
             }
 
-            Log.RaiseDeferred(_logger, e, IncidentNames.Name(request.Type), request.ResidentName ?? request.Subject, request.RoomName ?? "-", request.EventAt);
+            if (_rateLimit.ShouldLog($"unstored:{IncidentNames.Name(request.Type)}:{request.Subject}:{request.EventAt.UtcTicks}", out var suppressed))
+            {
+                Log.RaiseDeferred(_logger, e, IncidentNames.Name(request.Type), request.ResidentName ?? request.Subject, request.RoomName ?? "-", request.EventAt, e.Message, suppressed);
+            }
         }
     }
 
@@ -704,8 +708,8 @@ internal sealed partial class IngestPipeline
         [LoggerMessage(EventId = EventIds.BrokerDroppedMessages, Level = LogLevel.Error, Message = "The broker dropped {Dropped} messages ({Total} since it started): a subscriber fell behind its max_queued_messages; sensor data may be lost")]
         public static partial void BrokerDropped(ILogger logger, long dropped, long total);
 
-        [LoggerMessage(EventId = EventIds.IncidentRaiseDeferred, Level = LogLevel.Critical, Message = "ALARM NOT YET STORED: {Type} for {Resident} in {Room} at {EventAt:O}; retrying")]
-        public static partial void RaiseDeferred(ILogger logger, Exception exception, string type, string resident, string room, DateTimeOffset eventAt);
+        [LoggerMessage(EventId = EventIds.IncidentRaiseDeferred, Level = LogLevel.Critical, Message = "ALARM NOT YET STORED: {Type} for {Resident} in {Room} at {EventAt:O} ({Error}); paged from memory, storing is retried; {Suppressed} failed retries since the last report")]
+        public static partial void RaiseDeferred(ILogger logger, Exception exception, string type, string resident, string room, DateTimeOffset eventAt, string error, long suppressed);
 
         [LoggerMessage(EventId = EventIds.FallDetected, Level = LogLevel.Warning, Message = "Fall detected on {DeviceId} ({Resident}): score {Score:F3} >= {Threshold:F3}, peak {PeakG:F1} g")]
         public static partial void FallDetected(ILogger logger, string deviceId, string resident, float score, float threshold, float peakG);
