@@ -25,14 +25,24 @@ public sealed class CloudApp : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly ErrorLogCollector _errors;
 
-    private CloudApp(WebApplicationFactory<Program> factory, ErrorLogCollector errors, Uri baseAddress)
+    private CloudApp(WebApplicationFactory<Program> factory, ErrorLogCollector errors, Uri baseAddress, string provider, string connectionString)
     {
         _factory = factory;
         _errors = errors;
         BaseAddress = baseAddress;
+        Provider = provider;
+        ConnectionString = connectionString;
         Store = factory.Services.GetRequiredService<CloudStore>();
-        Admin = new AdminCommands(Store, TimeProvider.System);
+        Time = factory.Services.GetRequiredService<TimeProvider>();
+        Admin = AdminCommands.For(Store, Time, actor: "test-admin");
     }
+
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The service's clock (a <c>ManualTimeProvider</c> when the test passed one).</summary>
+    public TimeProvider Time { get; }
 
     public Uri BaseAddress { get; }
 
@@ -46,7 +56,8 @@ public sealed class CloudApp : IAsyncDisposable
 
     public Dictionary<string, NewUserSecrets> Users { get; } = [];
 
-    public static async Task<CloudApp> StartAsync(string provider, string connectionString, IDictionary<string, string?>? settings = null, bool seed = true)
+    public static async Task<CloudApp> StartAsync(
+        string provider, string connectionString, IDictionary<string, string?>? settings = null, bool seed = true, TimeProvider? time = null)
     {
         var errors = new ErrorLogCollector();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -62,11 +73,15 @@ public sealed class CloudApp : IAsyncDisposable
             }
 
             b.ConfigureLogging(l => l.AddProvider(errors));
+            if (time is not null)
+            {
+                b.ConfigureServices(s => s.AddSingleton(time));
+            }
         });
         factory.UseKestrel();
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var app = new CloudApp(factory, errors, new Uri(address));
+        var app = new CloudApp(factory, errors, new Uri(address), provider, connectionString);
         if (seed)
         {
             await app.SeedAsync();

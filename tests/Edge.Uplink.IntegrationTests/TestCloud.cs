@@ -44,7 +44,7 @@ public sealed class TestCloud : IAsyncDisposable
         using (store)
         {
             await store.MigrateAsync(null, default);
-            var admin = new AdminCommands(store, TimeProvider.System);
+            var admin = AdminCommands.For(store, TimeProvider.System);
             await admin.CreateOrganisationAsync("org-1", "Care Group");
             await admin.CreateSiteAsync(SiteId, "org-1", "Oak House");
             return await admin.CreateGatewayAsync(GatewayId, SiteId);

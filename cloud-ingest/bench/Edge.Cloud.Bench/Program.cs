@@ -76,7 +76,7 @@ internal static class Bench
             await app.StartAsync();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-            var admin = new AdminCommands(app.Services.GetRequiredService<IDirectoryStore>(), TimeProvider.System);
+            var admin = AdminCommands.For(app.Services.GetRequiredService<CloudStore>(), TimeProvider.System);
             await admin.CreateOrganisationAsync("bench-org", "Bench");
             await admin.CreateSiteAsync("bench-site", "bench-org", "Bench House");
             var keys = new List<(string Gateway, string Key)>();

@@ -26,6 +26,9 @@ public static class CloudIngestSetup
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.SectionName);
+        services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LastUseRecorder>();
+        services.AddSingleton<DashboardSessions>();
         services.AddCloudStorage();
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<IngestMetrics>();
@@ -52,8 +55,11 @@ public static class CloudIngestSetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // The browser forgets the cookie after the idle timeout; the server-side session decides
+                // (DashboardSessions): sign-out and disabling end it at once, whatever copy of the cookie exists.
+                o.ExpireTimeSpan = builder.Configuration.GetSection(CredentialOptions.SectionName).Get<CredentialOptions>()?.SessionIdleTimeout ?? new CredentialOptions().SessionIdleTimeout;
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = c => c.HttpContext.RequestServices.GetRequiredService<DashboardSessions>().ValidateAsync(c);
                 o.Events.OnRedirectToLogin = c => ApiOrRedirect(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => ApiOrRedirect(c, StatusCodes.Status403Forbidden);
             });

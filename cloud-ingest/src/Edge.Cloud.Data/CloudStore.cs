@@ -8,7 +8,7 @@ namespace Edge.Cloud.Data;
 /// The storage shared by both engines: the SQL is the same (ON CONFLICT, CASE, COALESCE, named
 /// parameters); the engines differ in connections, column types, locking and batching.
 /// </summary>
-public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, ISchemaMigrator
+public abstract partial class CloudStore : IIngestStore, IDirectoryStore, ICredentialStore, IReportStore, ISchemaMigrator
 {
     protected CloudStore(TimeProvider timeProvider) => TimeProvider = timeProvider;
 
@@ -101,22 +101,27 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
             .Text("@id", siteId).Text("@org", orgId).Text("@name", name).Text("@tz", timeZone).Time("@now", now), cancellationToken);
 
     public Task CreateGatewayAsync(string gatewayId, string siteId, byte[] keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(new Statement("INSERT INTO gateways (gateway_id, site_id, key_hash, created_at) VALUES (@id, @site, @hash, @now)")
-            .Text("@id", gatewayId).Text("@site", siteId).Blob("@hash", keyHash).Time("@now", now), cancellationToken);
+        ExecuteInTransactionAsync(
+            [
+                new Statement("INSERT INTO gateways (gateway_id, site_id, created_at) VALUES (@id, @site, @now)")
+                    .Text("@id", gatewayId).Text("@site", siteId).Time("@now", now),
+                new Statement("INSERT INTO gateway_keys (key_hash, gateway_id, created_at) VALUES (@hash, @id, @now)")
+                    .Blob("@hash", keyHash).Text("@id", gatewayId).Time("@now", now),
+            ],
+            cancellationToken);
 
     public Task CreateUserAsync(string userId, string orgId, string username, string passwordHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(new Statement("INSERT INTO users (user_id, org_id, username, password_hash, created_at) VALUES (@id, @org, @name, @hash, @now)")
             .Text("@id", userId).Text("@org", orgId).Text("@name", username).Text("@hash", passwordHash).Time("@now", now), cancellationToken);
 
-    public Task AddUserTokenAsync(string userId, byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(new Statement("INSERT INTO user_tokens (token_hash, user_id, created_at) VALUES (@hash, @user, @now)")
-            .Blob("@hash", tokenHash).Text("@user", userId).Time("@now", now), cancellationToken);
-
-    public async Task<GatewayIdentity?> FindGatewayByKeyHashAsync(byte[] keyHash, CancellationToken cancellationToken)
+    public async Task<GatewayIdentity?> FindGatewayByKeyHashAsync(byte[] keyHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            new Statement("SELECT g.gateway_id, g.site_id, s.org_id, g.key_hash FROM gateways g JOIN sites s ON s.site_id = g.site_id WHERE g.key_hash = @hash")
-                .Blob("@hash", keyHash),
+            new Statement("""
+                SELECT g.gateway_id, g.site_id, s.org_id, k.key_hash
+                FROM gateway_keys k JOIN gateways g ON g.gateway_id = k.gateway_id JOIN sites s ON s.site_id = g.site_id
+                WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > @now)
+                """).Blob("@hash", keyHash).Time("@now", now),
             r => new GatewayIdentity(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r.GetValue(3)),
             cancellationToken).ConfigureAwait(false);
         return rows.Count == 1 ? rows[0] : null;
@@ -125,16 +130,18 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
     public async Task<UserIdentity?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            new Statement("SELECT user_id, org_id, username, password_hash FROM users WHERE username = @name").Text("@name", username),
+            new Statement($"SELECT {UserColumns} FROM users u WHERE u.username = @name").Text("@name", username),
             ReadUser, cancellationToken).ConfigureAwait(false);
         return rows.Count == 1 ? rows[0] : null;
     }
 
-    public async Task<UserIdentity?> FindUserByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    public async Task<UserIdentity?> FindUserByTokenHashAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
-            new Statement("SELECT u.user_id, u.org_id, u.username, u.password_hash FROM user_tokens t JOIN users u ON u.user_id = t.user_id WHERE t.token_hash = @hash")
-                .Blob("@hash", tokenHash),
+            new Statement($"""
+                SELECT {UserColumns} FROM user_tokens t JOIN users u ON u.user_id = t.user_id
+                WHERE t.token_hash = @hash AND t.revoked_at IS NULL AND t.expires_at > @now AND u.disabled_at IS NULL
+                """).Blob("@hash", tokenHash).Time("@now", now),
             ReadUser, cancellationToken).ConfigureAwait(false);
         return rows.Count == 1 ? rows[0] : null;
     }
@@ -145,7 +152,9 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
             r => new SiteRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)),
             cancellationToken);
 
-    private static UserIdentity ReadUser(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3));
+    private const string UserColumns = "u.user_id, u.org_id, u.username, u.password_hash, u.disabled_at";
+
+    private static UserIdentity ReadUser(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableTime(r, 4));
 
     // ---- reports ----
 
@@ -240,11 +249,11 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
         return statement;
     }
 
-    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private protected static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static DateTimeOffset? NullableTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
+    private protected static DateTimeOffset? NullableTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
 
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private protected static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     // ---- migrations ----
 
@@ -312,7 +321,8 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
         statement.ApplyTo(command);
         if (translate)
         {
-            command.CommandText = TranslateDdl(statement.Sql);
+            command.CommandText = TranslateDdl(statement.Sql)
+                .Replace("{NOW}", TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -326,6 +336,24 @@ public abstract class CloudStore : IIngestStore, IDirectoryStore, IReportStore, 
         await using var command = connection.CreateCommand();
         statement.ApplyTo(command);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the statements in one transaction: all of them take effect, or none.</summary>
+    private protected async Task<int[]> ExecuteInTransactionAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var affected = new int[statements.Count];
+        for (var i = 0; i < statements.Count; i++)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            statements[i].ApplyTo(command);
+            affected[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return affected;
     }
 
     private protected async Task<IReadOnlyList<T>> QueryAsync<T>(Statement statement, Func<DbDataReader, T> read, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@ namespace Edge.Cloud.Data;
 
 public sealed record GatewayIdentity(string GatewayId, string SiteId, string OrgId, byte[] KeyHash);
 
-public sealed record UserIdentity(string UserId, string OrgId, string Username, string PasswordHash);
+public sealed record UserIdentity(string UserId, string OrgId, string Username, string PasswordHash, DateTimeOffset? DisabledAt = null)
+{
+    public bool IsDisabled => DisabledAt is not null;
+}
 
 public sealed record SiteRecord(string SiteId, string OrgId, string Name, string TimeZone);
 

@@ -16,6 +16,7 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<IIngestStore>(sp => sp.GetRequiredService<CloudStore>());
         services.AddSingleton<IDirectoryStore>(sp => sp.GetRequiredService<CloudStore>());
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<CloudStore>());
         services.AddSingleton<IReportStore>(sp => sp.GetRequiredService<CloudStore>());
         services.AddSingleton<ISchemaMigrator>(sp => sp.GetRequiredService<CloudStore>());
         return services;

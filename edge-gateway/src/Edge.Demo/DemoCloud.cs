@@ -58,7 +58,7 @@ internal sealed class DemoCloud : IAsyncDisposable
         CloudIngestSetup.MapCloudIngest(app);
         await app.StartAsync(ct).ConfigureAwait(false);
 
-        var admin = new AdminCommands(app.Services.GetRequiredService<IDirectoryStore>(), TimeProvider.System);
+        var admin = AdminCommands.For(app.Services.GetRequiredService<CloudStore>(), TimeProvider.System);
         await admin.CreateOrganisationAsync(Organisation, "Demo Care Group", ct).ConfigureAwait(false);
         await admin.CreateSiteAsync(siteId, Organisation, "Demo care home", "Europe/London", ct).ConfigureAwait(false);
         var key = await admin.CreateGatewayAsync(siteId, siteId, ct).ConfigureAwait(false);

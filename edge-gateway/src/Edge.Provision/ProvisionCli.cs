@@ -12,7 +12,7 @@ namespace Edge.Provision;
 
 /// <summary>
 /// <c>edge provision</c>: init site, add/replace/retire device, list, staff add/disable, policy
-/// show/check. Exit codes: 0 done, 1 refused or failed (message on stderr), 2 policy has gaps.
+/// show/check, cloud-key. Exit codes: 0 done, 1 refused or failed (message on stderr), 2 policy has gaps.
 /// Nothing secret is printed except the cloud gateway key, once, at init.
 /// </summary>
 public static class ProvisionCli
@@ -51,6 +51,7 @@ public static class ProvisionCli
         root.Add(ListCommand(console));
         root.Add(StaffCommand(console));
         root.Add(PolicyCommand(console));
+        root.Add(CloudKeyCommand(console));
         return root;
     }
 
@@ -270,6 +271,28 @@ public static class ProvisionCli
         }));
 
         return new Command("staff", "Manage staff-page accounts.") { add, disable };
+    }
+
+    private static Command CloudKeyCommand(ProvisionConsole console)
+    {
+        var keyFile = new Option<FileInfo?>("--key-file") { Description = "File whose first line is the new key (edgegw_...). Otherwise stdin or a prompt." };
+        var command = new Command(
+            "cloud-key",
+            "Put a new cloud gateway key in the gateway settings (after 'admin rotate-gateway-key' in the cloud). The old key keeps working in the cloud until the rotation's overlap ends.")
+        {
+            DirOption(), keyFile,
+        };
+        command.SetAction(parse => Guard(console, () =>
+        {
+            string key = ReadSecret(console, parse.GetValue(keyFile), "New cloud gateway key", confirm: false).Trim();
+            var layout = new SiteLayout(SiteDir(parse));
+            GatewaySettingsFile.SetCloudKey(layout, key);
+            console.Out.WriteLine($"The new cloud key is in {layout.GatewaySettings}.");
+            console.Out.WriteLine("Copy it into place and restart the gateway before the old key's overlap ends: sudo ./edge install ... (same arguments), then sudo systemctl restart edge-gateway.");
+            console.Out.WriteLine("Then check in the cloud that the new key is in use (admin list-gateway-keys) and revoke the old one (admin revoke-gateway-key).");
+            return 0;
+        }));
+        return command;
     }
 
     private static Command PolicyCommand(ProvisionConsole console)

@@ -256,6 +256,44 @@ public sealed class ProvisionCliTests : IDisposable
     }
 
     [Fact]
+    public void CloudKey_RotatedKey_ReplacesTheOldInTheGatewaySettings_0600_NeverPrinted()
+    {
+        string old = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        string file = _temp.File("cloud.key");
+        File.WriteAllText(file, old + "\n");
+        Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+        string rotated = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        File.WriteAllText(file, rotated + "\n");
+
+        CliResult r = Cli.Run("", "cloud-key", "--dir", _dir, "--key-file", file);
+
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.DoesNotContain(rotated, r.All, StringComparison.Ordinal);
+        JsonNode settings = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!;
+        Assert.Equal(rotated, settings["Uplink"]!["GatewayKey"]!.GetValue<string>());
+        Assert.Equal("https://cloud.example.org", settings["Uplink"]!["CloudUrl"]!.GetValue<string>());
+        Assert.NotNull(settings["Mqtt"]!["Password"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_layout.GatewaySettings));
+        Assert.Equal(1, Cli.Run("", "cloud-key", "--dir", _dir, "--key-file", file).ExitCode); // the same key again
+    }
+
+    [Fact]
+    public void CloudKey_MalformedKeyOrNoCloud_IsRefused()
+    {
+        Init();
+        string file = _temp.File("cloud.key");
+        File.WriteAllText(file, Edge.Provisioning.Crypto.Secrets.NewCloudKey() + "\n");
+
+        CliResult noCloud = Cli.Run("", "cloud-key", "--dir", _dir, "--key-file", file);
+        CliResult malformed = Cli.Run("edgegw_short\n", "cloud-key", "--dir", _dir);
+
+        Assert.Equal(1, noCloud.ExitCode);
+        Assert.Contains("--cloud-url", noCloud.Error, StringComparison.Ordinal);
+        Assert.Equal(1, malformed.ExitCode);
+        Assert.DoesNotContain("edgegw_short", malformed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StaffDisable_LastAdministrator_IsRefused_OtherwiseDisables()
     {
         Init();

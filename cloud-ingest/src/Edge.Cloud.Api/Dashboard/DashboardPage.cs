@@ -30,9 +30,9 @@ public static class DashboardPage
         // Login reads the form itself; the session cookie is SameSite=Strict, so a cross-site form
         // cannot ride on it. The login form is rate limited per client address.
         endpoints.MapPost("/login", LoginAsync).RequireRateLimiting(LoginRateLimitPolicy).ExcludeFromDescription();
-        endpoints.MapPost("/logout", async (HttpContext context) =>
+        endpoints.MapPost("/logout", async (HttpContext context, DashboardSessions sessions) =>
         {
-            await context.SignOutAsync(EdgeClaims.CookieScheme).ConfigureAwait(false);
+            await sessions.EndAsync(context).ConfigureAwait(false);
             return Results.Redirect("/login");
         }).ExcludeFromDescription();
 
@@ -42,7 +42,7 @@ public static class DashboardPage
 
     public const string LoginRateLimitPolicy = "login";
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IDirectoryStore directory, ILoggerFactory loggerFactory)
+    private static async Task<IResult> LoginAsync(HttpContext context, IDirectoryStore directory, DashboardSessions sessions, ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger(typeof(DashboardPage));
         if (!context.Request.HasFormContentType)
@@ -60,7 +60,13 @@ public static class DashboardPage
             return Html(context, LoginHtml("Wrong user name or password."), StatusCodes.Status401Unauthorized);
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(BearerKeyHandler.UserClaims(user), EdgeClaims.CookieScheme));
+        if (user.IsDisabled)
+        {
+            Log.LoginRefusedDisabled(logger, user.UserId);
+            return Html(context, LoginHtml("This account is disabled."), StatusCodes.Status401Unauthorized);
+        }
+
+        var principal = await sessions.StartAsync(user, context.RequestAborted).ConfigureAwait(false);
         await context.SignInAsync(EdgeClaims.CookieScheme, principal).ConfigureAwait(false);
         Log.LoginSucceeded(logger, user.UserId);
         return Results.Redirect("/dashboard");

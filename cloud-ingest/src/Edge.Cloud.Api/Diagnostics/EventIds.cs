@@ -15,6 +15,9 @@ internal static class EventIds
     public const int GatewayForbidden = 2002;
     public const int LoginFailed = 2003;
     public const int LoginSucceeded = 2004;
+    public const int SessionRefused = 2005;
+    public const int SignedOut = 2006;
+    public const int LoginRefusedDisabled = 2007;
 
     public const int SchemaMigrated = 3001;
     public const int StorageSelected = 3002;

@@ -28,6 +28,15 @@ internal static partial class Log
     [LoggerMessage(EventIds.LoginSucceeded, LogLevel.Information, "User {UserId} signed in")]
     public static partial void LoginSucceeded(ILogger logger, string userId);
 
+    [LoggerMessage(EventIds.SessionRefused, LogLevel.Information, "Dashboard session of {UserId} refused: {Reason}")]
+    public static partial void SessionRefused(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(EventIds.SignedOut, LogLevel.Information, "User {UserId} signed out; the session is ended on the server")]
+    public static partial void SignedOut(ILogger logger, string userId);
+
+    [LoggerMessage(EventIds.LoginRefusedDisabled, LogLevel.Warning, "Login refused for disabled user {UserId}")]
+    public static partial void LoginRefusedDisabled(ILogger logger, string userId);
+
     [LoggerMessage(EventIds.SchemaMigrated, LogLevel.Information, "Schema on {Provider}: {Count} migration(s) applied, now at version {Version}")]
     public static partial void SchemaMigrated(ILogger logger, string provider, int count, int version);
 }

@@ -9,13 +9,18 @@ namespace Edge.Cloud.Api.Security;
 
 /// <summary>
 /// <c>Authorization: Bearer edgegw_...</c> authenticates a gateway; <c>Bearer edgeusr_...</c> an
-/// organisation user's API token. The key's SHA-256 is looked up and compared in constant time.
+/// organisation user's API token. The key's SHA-256 is looked up and compared in constant time. Only a
+/// key that is neither revoked nor expired (and a token whose user is not disabled) authenticates; the
+/// lookup runs on every request, so a revocation takes effect at the next request on every instance.
 /// </summary>
 internal sealed class BearerKeyHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IDirectoryStore directory)
+    IDirectoryStore directory,
+    ICredentialStore credentials,
+    LastUseRecorder lastUse,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -33,12 +38,18 @@ internal sealed class BearerKeyHandler(
         }
 
         var hash = Secrets.Hash(key);
+        var now = time.GetUtcNow();
         if (key.StartsWith(Secrets.GatewayKeyPrefix, StringComparison.Ordinal))
         {
-            var gateway = await directory.FindGatewayByKeyHashAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            var gateway = await directory.FindGatewayByKeyHashAsync(hash, now, Context.RequestAborted).ConfigureAwait(false);
             if (gateway is null || !Secrets.Matches(key, gateway.KeyHash))
             {
                 return Fail();
+            }
+
+            if (lastUse.ShouldWrite("gateway-key", hash))
+            {
+                await credentials.TouchGatewayKeyAsync(hash, now, Context.RequestAborted).ConfigureAwait(false);
             }
 
             return Success(
@@ -50,8 +61,18 @@ internal sealed class BearerKeyHandler(
 
         if (key.StartsWith(Secrets.UserTokenPrefix, StringComparison.Ordinal))
         {
-            var user = await directory.FindUserByTokenHashAsync(hash, Context.RequestAborted).ConfigureAwait(false);
-            return user is null ? Fail() : Success(UserClaims(user));
+            var user = await directory.FindUserByTokenHashAsync(hash, now, Context.RequestAborted).ConfigureAwait(false);
+            if (user is null)
+            {
+                return Fail();
+            }
+
+            if (lastUse.ShouldWrite("user-token", hash))
+            {
+                await credentials.TouchUserTokenAsync(hash, now, Context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return Success(UserClaims(user));
         }
 
         return Fail();

@@ -22,6 +22,15 @@ public static class Secrets
 
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
+    /// <summary>A dashboard session id (kept in the protected cookie; only its hash is stored).</summary>
+    public static string NewSessionId() => RandomBase64Url(32);
+
+    /// <summary>
+    /// The public name of a key or token: the first 6 bytes of its SHA-256, in hex. Administrators list and
+    /// revoke keys by this id; it reveals nothing about the key (the key has 256 random bits).
+    /// </summary>
+    public static string KeyId(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, 6));
+
     /// <summary>Compares a presented key's hash with the stored one in constant time.</summary>
     public static bool Matches(string presented, byte[] storedHash) =>
         CryptographicOperations.FixedTimeEquals(Hash(presented), storedHash);

@@ -1,6 +1,6 @@
 namespace Edge.Cloud.Data.Migrations;
 
-/// <summary>A schema step. The SQL uses tokens that each engine replaces: {INT}, {REAL}, {BLOB}, {AUTOID}.</summary>
+/// <summary>A schema step. The SQL uses tokens that each engine replaces: {INT}, {REAL}, {BLOB}, {AUTOID}; {NOW} is the migration time (Unix ms).</summary>
 internal sealed record Migration(int Version, string Name, string Sql);
 
 /// <summary>
@@ -109,6 +109,61 @@ internal static class SchemaMigrations
             """),
         new(2, "open-incident index for the dashboard", """
             CREATE INDEX ix_incidents_open ON incidents (site_id, resolved_at, raised_at);
+            """),
+
+        // Revocable credentials (issue 16): a gateway may hold several keys (rotation with an overlap
+        // window), each revocable; users can be disabled; API tokens expire and can be revoked; dashboard
+        // sessions live on the server; every change is audited. The gateways table is rebuilt without its
+        // key column (SQLite cannot drop a UNIQUE column); the existing keys move to gateway_keys.
+        // Tokens issued before this version had no expiry: they now expire 30 days after the upgrade.
+        new(3, "revocable credentials, server-side sessions and the audit log", """
+            CREATE TABLE gateways_v3 (
+                gateway_id  TEXT PRIMARY KEY,
+                site_id     TEXT NOT NULL REFERENCES sites (site_id),
+                created_at  {INT} NOT NULL
+            );
+            INSERT INTO gateways_v3 (gateway_id, site_id, created_at) SELECT gateway_id, site_id, created_at FROM gateways;
+            CREATE TABLE gateway_keys (
+                key_hash     {BLOB} PRIMARY KEY,
+                gateway_id   TEXT NOT NULL REFERENCES gateways_v3 (gateway_id),
+                created_at   {INT} NOT NULL,
+                expires_at   {INT} NULL,
+                revoked_at   {INT} NULL,
+                last_used_at {INT} NULL
+            );
+            CREATE INDEX ix_gateway_keys_gateway ON gateway_keys (gateway_id);
+            INSERT INTO gateway_keys (key_hash, gateway_id, created_at) SELECT key_hash, gateway_id, created_at FROM gateways;
+            DROP TABLE gateways;
+            ALTER TABLE gateways_v3 RENAME TO gateways;
+
+            ALTER TABLE users ADD COLUMN disabled_at {INT} NULL;
+
+            ALTER TABLE user_tokens ADD COLUMN expires_at {INT} NULL;
+            ALTER TABLE user_tokens ADD COLUMN revoked_at {INT} NULL;
+            ALTER TABLE user_tokens ADD COLUMN last_used_at {INT} NULL;
+            UPDATE user_tokens SET expires_at = {NOW} + 2592000000;
+            CREATE INDEX ix_user_tokens_user ON user_tokens (user_id);
+
+            CREATE TABLE user_sessions (
+                session_hash {BLOB} PRIMARY KEY,
+                user_id      TEXT NOT NULL REFERENCES users (user_id),
+                created_at   {INT} NOT NULL,
+                last_seen_at {INT} NOT NULL,
+                expires_at   {INT} NOT NULL,
+                ended_at     {INT} NULL,
+                end_reason   TEXT NULL
+            );
+            CREATE INDEX ix_user_sessions_user ON user_sessions (user_id);
+
+            CREATE TABLE audit_log (
+                audit_id {AUTOID},
+                at       {INT} NOT NULL,
+                actor    TEXT NOT NULL,
+                action   TEXT NOT NULL,
+                target   TEXT NOT NULL,
+                detail   TEXT NULL
+            );
+            CREATE INDEX ix_audit_log_at ON audit_log (at);
             """),
     ];
 
