@@ -78,6 +78,9 @@ public sealed class StaffPageBrowserTests(ITestOutputHelper output)
         var fall = (await gw.RaiseFallAsync()).Incident.Id;
         await gw.Incidents.RaiseAsync(new RaiseRequest(IncidentType.BatteryLow, "res2", gw.Time.GetUtcNow(), "battery 9 % (threshold 15 %)", "supervision", "res2", "Bob Price", "dev2", "r2", "Room 2"));
         browser.Until(d => d.FindElements(By.CssSelector(".incident")).Count == 2, "both incidents");
+        // Tier 1 must have gone out before the board tick, or the tick may show the schedule from before it.
+        var fallId = fall.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await gw.Pager.WaitForAsync(c => c.Operation == AlertOperation.Send && c.Message.IncidentId == fallId);
         await gw.AdvanceAsync(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         browser.Until(d => d.FindElement(By.CssSelector($".incident[data-id='{fall}'] .tier")).Text.Contains("tier 1", StringComparison.Ordinal), "the tier");
 

@@ -69,7 +69,7 @@ internal sealed class StaffPageGateway : IAsyncDisposable
     /// <summary>The staff page's base URL, e.g. http://127.0.0.1:41234.</summary>
     public Uri Url => new(Host.Services.GetRequiredService<StaffPageServer>().Addresses[0]);
 
-    public static async Task<StaffPageGateway> StartAsync()
+    public static async Task<StaffPageGateway> StartAsync(IDictionary<string, string?>? extra = null)
     {
         var dir = new TempDirectory("edge-staffpage");
         var time = new ManualTimeProvider(Start);
@@ -90,6 +90,11 @@ internal sealed class StaffPageGateway : IAsyncDisposable
             ["Alerting:Escalation:Staff:sam:0"] = "espa:101",
             ["StaffPage:Url"] = "http://127.0.0.1:0",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
         var host = GatewayHost.CreateBuilder([], b =>
         {
             b.Configuration.AddInMemoryCollection(config);
@@ -102,6 +107,9 @@ internal sealed class StaffPageGateway : IAsyncDisposable
         await host.StartAsync();
         return new StaffPageGateway(dir, time, host);
     }
+
+    /// <summary>The temp folder of this gateway (staff store, site file, database).</summary>
+    public string Folder(string name) => _dir.File(name);
 
     public Task<RaiseResult> RaiseFallAsync() => Incidents.RaiseAsync(
         new RaiseRequest(IncidentType.Fall, "res1", Time.GetUtcNow(), "score 0.97", "detection", "res1", "Alice Morgan", "dev1", "r1", "Room 1"));

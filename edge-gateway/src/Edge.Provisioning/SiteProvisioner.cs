@@ -149,6 +149,11 @@ public sealed class SiteProvisioner
         UnixFiles.WriteText(_layout.ServerCertificate, server.CertificatePem + "\n", UnixFiles.Public, brokerUser);
         UnixFiles.WriteText(_layout.ServerKey, server.PrivateKeyPem + "\n", UnixFiles.Secret, brokerUser);
 
+        // The staff page's own certificate and key (the broker's key belongs to the broker's account).
+        PemPair staffPage = SiteCertificates.CreateServerCertificate(ca, hosts, now);
+        UnixFiles.WriteText(_layout.StaffPageCertificate, staffPage.CertificatePem + "\n", UnixFiles.Public);
+        UnixFiles.WriteText(_layout.StaffPageKey, staffPage.PrivateKeyPem + "\n", UnixFiles.Secret);
+
         string gatewayPassword = Secrets.NewMqttPassword();
         var inventory = new SiteInventory
         {
@@ -396,6 +401,14 @@ public sealed class SiteProvisioner
                 ["StaffStore"] = _layout.StaffStore,
                 ["EscalationPolicy"] = _layout.EscalationPolicy,
                 ["Inventory"] = _layout.Inventory,
+            },
+            // The staff page is off until StaffPage:Url is set (e.g. https://0.0.0.0:8443); its certificate is
+            // ready, and it answers only to the gateway's names and addresses (DNS rebinding).
+            ["StaffPage"] = new JsonObject
+            {
+                ["CertificateFile"] = _layout.StaffPageCertificate,
+                ["CertificateKeyFile"] = _layout.StaffPageKey,
+                ["AllowedHosts"] = new JsonArray([.. inventory.GatewayHosts.Where(h => !System.Net.IPAddress.TryParse(h, out _)).Select(h => (JsonNode?)JsonValue.Create(h))]),
             },
             ["Mqtt"] = new JsonObject
             {

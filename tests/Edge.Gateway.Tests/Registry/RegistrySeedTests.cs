@@ -67,7 +67,7 @@ public class RegistrySeedTests
             SiteId = "oak",
             GatewayHosts = ["127.0.0.1"],
             AdminUsername = "admin",
-            AdminPassword = "correct horse battery staple",
+            AdminPassword = "Tulip-Kettle-93-north",
             WifiSsid = "sensors",
             WifiPassword = "a long wifi passphrase",
         });

@@ -53,14 +53,14 @@ public sealed class ProvisionCliTests : IDisposable
         string[] secrets =
         [
             _layout.Inventory, _layout.CaKey, _layout.ServerKey, _layout.PasswordFile, _layout.AclFile,
-            _layout.GatewaySettings, _layout.StaffStore, _layout.Wifi, _layout.DeviceConfig("dev-01"),
+            _layout.GatewaySettings, _layout.StaffStore, _layout.Wifi, _layout.DeviceConfig("dev-01"), _layout.StaffPageKey,
         ];
         foreach (string path in secrets)
         {
             Assert.True(File.GetUnixFileMode(path) == UnixFiles.Secret, $"{path} is {File.GetUnixFileMode(path)}");
         }
 
-        foreach (string path in new[] { _layout.CaCertificate, _layout.ServerCertificate, _layout.BrokerConfig, _layout.DeviceCaCertificate })
+        foreach (string path in new[] { _layout.CaCertificate, _layout.ServerCertificate, _layout.BrokerConfig, _layout.DeviceCaCertificate, _layout.StaffPageCertificate })
         {
             Assert.Equal(UnixFiles.Public, File.GetUnixFileMode(path));
         }
@@ -253,6 +253,36 @@ public sealed class ProvisionCliTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("edgegw_", r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-key", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InitSite_StaffPage_GetsItsOwnCertificateAndTheGatewayNamesAsAllowedHosts_ButStaysOff()
+    {
+        CliResult r = Cli.Run($"{Cli.AdminPassword}\n{Cli.WifiPassword}\n",
+            "init", "site", "--site", "oak", "--dir", _dir, "--gateway-host", "gateway.oakhouse.lan", "--gateway-host", "192.168.1.20",
+            "--admin", "alice", "--wifi-ssid", "CareNet");
+        Assert.True(r.ExitCode == 0, r.All);
+
+        JsonNode staffPage = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["StaffPage"]!;
+        Assert.Null(staffPage["Url"]);
+        Assert.Equal(_layout.StaffPageCertificate, staffPage["CertificateFile"]!.GetValue<string>());
+        Assert.Equal(_layout.StaffPageKey, staffPage["CertificateKeyFile"]!.GetValue<string>());
+        Assert.Equal(["gateway.oakhouse.lan"], staffPage["AllowedHosts"]!.AsArray().Select(h => h!.GetValue<string>()));
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_layout.StaffPageCertificate, _layout.StaffPageKey);
+        Assert.Contains("gateway.oakhouse.lan", certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.DnsName, false) + string.Join(",", certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames())), StringComparison.Ordinal);
+        Assert.NotEqual(File.ReadAllText(_layout.ServerKey), File.ReadAllText(_layout.StaffPageKey));
+    }
+
+    [Fact]
+    public void StaffAdd_CommonPassword_IsRefused()
+    {
+        Init();
+
+        CliResult r = Cli.Run("Password1234\n", "staff", "add", "--dir", _dir, "--user", "bob");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("too common", r.Error, StringComparison.Ordinal);
+        Assert.Null(StaffStore.Load(_layout.StaffStore).FindEnabled("bob"));
     }
 
     [Fact]

@@ -42,6 +42,38 @@ public sealed class StaffPasswordHashTests
     }
 
     [Theory]
+    [InlineData("Password1234")]
+    [InlineData("P@ssw0rd-2024")]
+    [InlineData("password!!!!")]
+    [InlineData("Summer2025!!")]
+    [InlineData("Welcome12345")]
+    [InlineData("@dministrator1")]
+    [InlineData("qwertyuiop12")]
+    [InlineData("1qaz2wsx3edc")]
+    [InlineData("123456789012")]
+    [InlineData("abcdefghijklm")]
+    [InlineData("Carehome2024!")]
+    [InlineData("1loveyou2024")]
+    [InlineData("correct horse battery staple")]
+    [InlineData("abcdeabcdeab")]
+    [InlineData("LETMEIN-2024")]
+    public void Weakness_CommonPasswordsAndTheirDecoratedForms_AreRefused(string password)
+    {
+        Assert.Contains("common", StaffPasswordHash.Weakness(password, "alice") ?? "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Night-Nurse-Pass-8")]
+    [InlineData("Second-Admin-Pass-5")]
+    [InlineData("Another-Good-Pass-9")]
+    [InlineData("marmalade on toast at 7")]
+    [InlineData("Kettle-Tulip-North-93")]
+    public void Weakness_LongPasswordsThatOnlyContainACommonWord_AreAccepted(string password)
+    {
+        Assert.Null(StaffPasswordHash.Weakness(password, "alice"));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("$pbkdf2-sha256$i=abc$AAAA$BBBB")]
     [InlineData("$7$101$gU5/lEcDFbLRxxZ4$AaFh")]

@@ -42,4 +42,6 @@ internal static class AlertingEventIds
     public const int StaffActionRefused = 9106;
     public const int StaffNotInRegistry = 9107;
     public const int StaffSignedOut = 9108;
+    public const int StaffSessionRefused = 9109;
+    public const int StaffHostRefused = 9110;
 }

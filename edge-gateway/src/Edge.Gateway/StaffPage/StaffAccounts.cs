@@ -9,24 +9,30 @@ internal enum SignInResult
 {
     Ok,
     Wrong,
-    Locked,
+
+    /// <summary>Refused before any password check: the source or the account has to wait (see <see cref="SignInOutcome.RetryAfter"/>).</summary>
+    Throttled,
+
+    /// <summary>The password-check queue is full: try again in a moment.</summary>
+    Busy,
     NoStore,
 }
+
+/// <summary>What a sign-in attempt came to.</summary>
+internal readonly record struct SignInOutcome(SignInResult Result, StaffAccount? Account = null, TimeSpan RetryAfter = default, string Reason = "");
 
 /// <summary>
 /// Staff-page sign-in against the provisioned staff store (<c>staff/staff.json</c>, PBKDF2-SHA256 hashes). There
 /// are no default accounts: the first administrator is created by <c>provision init site</c>, others by
 /// <c>provision staff add</c>. The file is re-read when it changes, so a disabled account stops working at its
-/// next request. A verification costs ~0.5 s of CPU (600,000 iterations): one at a time, and a user name is
-/// locked after <see cref="StaffPageOptions.MaxFailedSignIns"/> failures. Unknown names cost the same as known
-/// ones, so timing does not reveal which names exist.
+/// next request. Guessing is slowed by <see cref="SignInThrottle"/> (growing waits per source and per account,
+/// never a lock), and passwords are checked by <see cref="PasswordCheckQueue"/> off the request path. Unknown
+/// names cost the same as known ones, so timing does not reveal which names exist.
 /// </summary>
-internal sealed class StaffAccounts(string? path, StaffPageOptions options, TimeProvider time)
+internal sealed class StaffAccounts(string? path, SignInThrottle throttle, PasswordCheckQueue checks)
 {
     private static readonly string DummyHash = StaffPasswordHash.Create("not-a-password-" + Guid.NewGuid().ToString("N"));
-    private readonly SemaphoreSlim _verify = new(1, 1);
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
     private StaffStore? _store;
     private DateTime _storeWrittenAt;
 
@@ -39,61 +45,47 @@ internal sealed class StaffAccounts(string? path, StaffPageOptions options, Time
         return store?.FindEnabled(username);
     }
 
-    public async Task<(SignInResult Result, StaffAccount? Account)> SignInAsync(string username, string password, CancellationToken ct)
+    /// <param name="source">The client's <see cref="SignInThrottle.SourceKey"/>.</param>
+    /// <param name="trustedDevice">The browser's device id when it is trusted for this account (<see cref="TrustedDevices"/>).</param>
+    public async Task<SignInOutcome> SignInAsync(string username, string password, string source, string? trustedDevice, CancellationToken ct)
     {
         if (Load() is not { } store)
         {
-            return (SignInResult.NoStore, null);
+            return new SignInOutcome(SignInResult.NoStore);
         }
 
-        if (IsLocked(username))
+        var decision = throttle.TryBegin(source, username, trustedDevice);
+        if (!decision.Allowed)
         {
-            return (SignInResult.Locked, null);
+            return new SignInOutcome(SignInResult.Throttled, RetryAfter: decision.RetryAfter, Reason: decision.Reason);
         }
 
-        var account = StaffStore.IsValidUsername(username) ? store.FindEnabled(username) : null;
-        bool ok;
-        await _verify.WaitAsync(ct).ConfigureAwait(false);
+        var succeeded = false;
+        var checkedPassword = false;
         try
         {
-            ok = await Task.Run(() => StaffPasswordHash.Verify(password, account?.PasswordHash ?? DummyHash), ct).ConfigureAwait(false) && account is not null;
+            var account = StaffStore.IsValidUsername(username) ? store.FindEnabled(username) : null;
+            var check = await checks.CheckAsync(password, account?.PasswordHash ?? DummyHash, priority: decision.Trusted, ct).ConfigureAwait(false);
+            if (check == PasswordCheck.Busy)
+            {
+                return new SignInOutcome(SignInResult.Busy, RetryAfter: TimeSpan.FromSeconds(2), Reason: "password checks queued to the limit");
+            }
+
+            checkedPassword = true;
+            succeeded = check == PasswordCheck.Match && account is not null;
+            return succeeded ? new SignInOutcome(SignInResult.Ok, account) : new SignInOutcome(SignInResult.Wrong);
         }
         finally
         {
-            _verify.Release();
-        }
-
-        if (ok)
-        {
-            lock (_lock)
+            // A busy or abandoned attempt checked nothing: it frees its slot but counts as no failure.
+            if (checkedPassword)
             {
-                _failures.Remove(username);
+                throttle.Complete(source, username, trustedDevice, succeeded);
             }
-
-            return (SignInResult.Ok, account);
-        }
-
-        lock (_lock)
-        {
-            var list = _failures.TryGetValue(username, out var l) ? l : _failures[username] = [];
-            list.Add(time.GetUtcNow());
-        }
-
-        return (IsLocked(username) ? SignInResult.Locked : SignInResult.Wrong, null);
-    }
-
-    private bool IsLocked(string username)
-    {
-        var now = time.GetUtcNow();
-        lock (_lock)
-        {
-            if (!_failures.TryGetValue(username, out var list))
+            else
             {
-                return false;
+                throttle.Release(source);
             }
-
-            list.RemoveAll(t => t <= now - options.LockoutTime);
-            return list.Count >= options.MaxFailedSignIns;
         }
     }
 

@@ -4,10 +4,13 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
+using Edge.Gateway.Storage;
+using Edge.Provisioning.Crypto;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -40,8 +43,10 @@ public sealed partial class StaffPageServer(
 
     private const string CsrfHeader = "X-CSRF-TOKEN";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const long MaxRequestBodyBytes = 64 * 1024;
     private readonly ILogger _logger = loggers.CreateLogger<StaffPageServer>();
     private WebApplication? _app;
+    private PasswordCheckQueue? _checks;
 
     /// <summary>The addresses Kestrel listens on (after start), e.g. http://127.0.0.1:41234.</summary>
     public IReadOnlyList<string> Addresses { get; private set; } = [];
@@ -57,7 +62,9 @@ public sealed partial class StaffPageServer(
         var staffPath = o.StaffStoreFile is { Length: > 0 } p ? p
             : configuration["Alerting:Escalation:StaffStoreFile"] is { Length: > 0 } a ? a
             : configuration["Site:StaffStore"];
-        var accounts = new StaffAccounts(staffPath, o, time);
+        _checks = new PasswordCheckQueue(StaffPasswordHash.Verify, o.PasswordCheckWorkers, o.PasswordCheckQueue);
+        var accounts = new StaffAccounts(staffPath, new SignInThrottle(o, time), _checks);
+        var sessions = new StaffSessions(services.GetRequiredService<GatewayDatabase>(), o, time);
         var views = new StaffPageViews(services, time);
         var incidents = services.GetRequiredService<IIncidentService>();
         var registry = services.GetRequiredService<Registry.IDeviceRegistry>();
@@ -70,6 +77,7 @@ public sealed partial class StaffPageServer(
         web.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             var address = uri.Host is "0.0.0.0" or "*" or "+" ? System.Net.IPAddress.Any
                 : uri.Host is "[::]" ? System.Net.IPAddress.IPv6Any
                 : uri.Host == "localhost" ? System.Net.IPAddress.Loopback
@@ -94,15 +102,24 @@ public sealed partial class StaffPageServer(
             c.SlidingExpiration = true;
             c.Events.OnRedirectToLogin = ctx => Status(ctx.Response, StatusCodes.Status401Unauthorized);
             c.Events.OnRedirectToAccessDenied = ctx => Status(ctx.Response, StatusCodes.Status403Forbidden);
-            c.Events.OnValidatePrincipal = ctx =>
+            c.Events.OnValidatePrincipal = async ctx =>
             {
-                // A disabled (or removed) account loses its session at the next request.
-                if (ctx.Principal?.Identity?.Name is not { } name || accounts.Find(name) is null)
+                // The session must still be open on the gateway (sign-out ends it there, whatever copy of the
+                // cookie exists), and a disabled (or removed) account loses its sessions at the next request.
+                var name = ctx.Principal?.Identity?.Name;
+                var refusal = name is null ? "no account"
+                    : accounts.Find(name) is null ? "account disabled"
+                    : await sessions.ValidateAsync(ctx.Principal!.FindFirstValue(StaffSessions.Claim), name, ctx.HttpContext.RequestAborted).ConfigureAwait(false);
+                if (refusal is not null)
                 {
+                    if (refusal == "account disabled")
+                    {
+                        await sessions.EndAccountAsync(name!, refusal, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    Log.SessionRefused(_logger, name ?? "?", refusal);
                     ctx.RejectPrincipal();
                 }
-
-                return Task.CompletedTask;
             };
         });
         web.Services.AddAuthorization();
@@ -116,9 +133,25 @@ public sealed partial class StaffPageServer(
         });
 
         var app = web.Build();
+        var hosts = new HostAllowList(o.AllowedHosts);
+        var hsts = $"max-age={(long)o.HstsMaxAge.TotalSeconds}";
         app.Use(async (ctx, next) =>
         {
+            // DNS rebinding: a page on another site whose name now points at the gateway still sends its own
+            // name as Host. Only the gateway's names (and bare addresses) are answered.
+            if (!hosts.Allows(ctx.Request.Host))
+            {
+                Log.HostRefused(_logger, ctx.Request.Host.Value ?? "", ctx.Connection.RemoteIpAddress?.ToString() ?? "?");
+                ctx.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+                return;
+            }
+
             var h = ctx.Response.Headers;
+            if (ctx.Request.IsHttps)
+            {
+                h.StrictTransportSecurity = hsts;
+            }
+
             h["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             h["X-Content-Type-Options"] = "nosniff";
             h["Referrer-Policy"] = "no-referrer";
@@ -128,7 +161,8 @@ public sealed partial class StaffPageServer(
         app.UseAuthentication();
         app.UseAuthorization();
         MapAssets(app);
-        MapApi(app, accounts, views, incidents, registry, app.Lifetime.ApplicationStopping);
+        var trusted = new TrustedDevices(app.Services.GetRequiredService<IDataProtectionProvider>(), o, time);
+        MapApi(app, accounts, sessions, trusted, views, incidents, registry, app.Lifetime.ApplicationStopping);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
@@ -155,6 +189,9 @@ public sealed partial class StaffPageServer(
             await _app.DisposeAsync().ConfigureAwait(false);
             _app = null;
         }
+
+        _checks?.Dispose();
+        _checks = null;
     }
 
     private static Task Status(HttpResponse response, int status)
@@ -206,7 +243,9 @@ public sealed partial class StaffPageServer(
         return copy.ToArray();
     }
 
-    private void MapApi(WebApplication app, StaffAccounts accounts, StaffPageViews views, IIncidentService incidents, Registry.IDeviceRegistry registry, CancellationToken stopping)
+    private void MapApi(
+        WebApplication app, StaffAccounts accounts, StaffSessions sessions, TrustedDevices trusted, StaffPageViews views,
+        IIncidentService incidents, Registry.IDeviceRegistry registry, CancellationToken stopping)
     {
         var api = app.MapGroup("/api");
 
@@ -222,28 +261,41 @@ public sealed partial class StaffPageServer(
 
         api.MapPost("/signin", async (HttpContext ctx, SignInRequest body) =>
         {
-            var (result, account) = await accounts.SignInAsync(body.Username ?? "", body.Password ?? "", ctx.RequestAborted).ConfigureAwait(false);
+            var username = body.Username ?? "";
             var remote = ctx.Connection.RemoteIpAddress?.ToString() ?? "?";
-            switch (result)
+            var outcome = await accounts.SignInAsync(
+                username, body.Password ?? "", SignInThrottle.SourceKey(ctx.Connection.RemoteIpAddress), trusted.TrustedFor(ctx.Request, username), ctx.RequestAborted).ConfigureAwait(false);
+            switch (outcome.Result)
             {
                 case SignInResult.Ok:
-                    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, account!.Username), new Claim(ClaimTypes.Role, account.Role.ToString())], CookieAuthenticationDefaults.AuthenticationScheme);
+                    var account = outcome.Account!;
+                    var sid = await sessions.StartAsync(account.Username, remote, ctx.RequestAborted).ConfigureAwait(false);
+                    var identity = new ClaimsIdentity(
+                        [new Claim(ClaimTypes.Name, account.Username), new Claim(ClaimTypes.Role, account.Role.ToString()), new Claim(StaffSessions.Claim, sid)],
+                        CookieAuthenticationDefaults.AuthenticationScheme);
                     await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
+                    trusted.Remember(ctx, account.Username);
                     Log.SignedIn(_logger, account.Username, remote);
                     return Results.NoContent();
-                case SignInResult.Locked:
-                    Log.SignInThrottled(_logger, body.Username ?? "", remote);
-                    return Results.Json(new { error = "Too many failed sign-ins for this name. Try again later." }, Json, statusCode: StatusCodes.Status429TooManyRequests);
+                case SignInResult.Throttled or SignInResult.Busy:
+                    var seconds = Math.Max(1, (int)Math.Ceiling(outcome.RetryAfter.TotalSeconds));
+                    Log.SignInThrottled(_logger, username, remote, outcome.Reason, seconds);
+                    ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return outcome.Result == SignInResult.Busy
+                        ? Results.Json(new { error = $"The gateway is busy checking sign-ins. Try again in {seconds} s.", retryAfter = seconds }, Json, statusCode: StatusCodes.Status503ServiceUnavailable)
+                        : Results.Json(new { error = $"Too many failed sign-ins. Try again in {seconds} s.", retryAfter = seconds }, Json, statusCode: StatusCodes.Status429TooManyRequests);
                 case SignInResult.NoStore:
                     return Results.Json(new { error = "The gateway has no staff accounts configured (staff store missing)." }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
                 default:
-                    Log.SignInFailed(_logger, body.Username ?? "", remote);
+                    Log.SignInFailed(_logger, username, remote);
                     return Results.Json(new { error = "Wrong name or password." }, Json, statusCode: StatusCodes.Status401Unauthorized);
             }
         }).AddEndpointFilter(Csrf);
 
         api.MapPost("/signout", async (HttpContext ctx) =>
         {
+            // Ended on the gateway first: the cookie, and any copy of it, is refused from now on.
+            await sessions.EndAsync(ctx.User.FindFirstValue(StaffSessions.Claim), "signed out", CancellationToken.None).ConfigureAwait(false);
             Log.SignedOut(_logger, ctx.User.Identity?.Name ?? "?");
             await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.NoContent();
@@ -264,10 +316,15 @@ public sealed partial class StaffPageServer(
             }
 
             var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
+            if (note is { Length: var length } && length > options.Value.MaxNoteLength)
+            {
+                return Results.Json(new { error = $"The note is too long ({length} characters; at most {options.Value.MaxNoteLength})." }, Json, statusCode: StatusCodes.Status400BadRequest);
+            }
+
             return await ActAsync(user, id, "resolve " + IncidentNames.Name(outcome), () => incidents.ResolveAsync(id, user.Identity!.Name!, outcome, note, Channel, ct)).ConfigureAwait(false);
         }).RequireAuthorization().AddEndpointFilter(Csrf);
 
-        api.MapGet("/events", (HttpContext ctx) => StreamAsync(ctx, views, incidents, stopping)).RequireAuthorization();
+        api.MapGet("/events", (HttpContext ctx) => StreamAsync(ctx, views, incidents, sessions.Ended(ctx.User.FindFirstValue(StaffSessions.Claim)), stopping)).RequireAuthorization();
     }
 
     private async Task<IResult> ActAsync(ClaimsPrincipal user, long id, string action, Func<Task<Incident>> act)
@@ -302,9 +359,10 @@ public sealed partial class StaffPageServer(
     }
 
     /// <summary>Server-sent events: the open incidents on every committed change, and the board every BoardInterval.</summary>
-    private async Task StreamAsync(HttpContext ctx, StaffPageViews views, IIncidentService incidents, CancellationToken stopping)
+    private async Task StreamAsync(HttpContext ctx, StaffPageViews views, IIncidentService incidents, CancellationToken sessionEnded, CancellationToken stopping)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
+        // The stream ends with the session: after sign-out (or when the account is disabled) nothing more is pushed.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, sessionEnded, stopping);
         var ct = cts.Token;
         ctx.Response.Headers.ContentType = "text/event-stream";
         ctx.Response.Headers.CacheControl = "no-cache";
@@ -398,8 +456,14 @@ public sealed partial class StaffPageServer(
         [LoggerMessage(EventId = AlertingEventIds.StaffSignInFailed, Level = LogLevel.Warning, Message = "Staff page: failed sign-in as '{User}' from {Remote}")]
         public static partial void SignInFailed(ILogger logger, string user, string remote);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSignInThrottled, Level = LogLevel.Warning, Message = "Staff page: sign-in as '{User}' from {Remote} refused: too many failures")]
-        public static partial void SignInThrottled(ILogger logger, string user, string remote);
+        [LoggerMessage(EventId = AlertingEventIds.StaffSignInThrottled, Level = LogLevel.Warning, Message = "Staff page: sign-in as '{User}' from {Remote} refused: {Reason}; retry in {Seconds} s")]
+        public static partial void SignInThrottled(ILogger logger, string user, string remote, string reason, int seconds);
+
+        [LoggerMessage(EventId = AlertingEventIds.StaffSessionRefused, Level = LogLevel.Information, Message = "Staff page: a session of '{User}' was refused: {Reason}")]
+        public static partial void SessionRefused(ILogger logger, string user, string reason);
+
+        [LoggerMessage(EventId = AlertingEventIds.StaffHostRefused, Level = LogLevel.Warning, Message = "Staff page: refused a request for host '{Host}' from {Remote} (not in StaffPage:AllowedHosts; DNS rebinding?)")]
+        public static partial void HostRefused(ILogger logger, string host, string remote);
 
         [LoggerMessage(EventId = AlertingEventIds.StaffAction, Level = LogLevel.Information, Message = "Staff page: {User} did {Action} on incident #{IncidentId}")]
         public static partial void Action(ILogger logger, string user, string action, long incidentId);

@@ -82,7 +82,7 @@ public static class StaffPasswordHash
             return "the password must use at least 5 different characters";
         }
 
-        return null;
+        return CommonPasswords.Reason(password);
     }
 
     private static bool TryParse(string? encoded, out int iterations, out byte[] salt, out byte[] hash)

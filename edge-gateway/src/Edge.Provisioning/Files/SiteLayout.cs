@@ -11,6 +11,7 @@ namespace Edge.Provisioning.Files;
 /// broker/passwd  broker/acl      Mosquitto password file ($7$ PBKDF2-SHA512) and ACL (0600, broker user)
 /// broker/data/                   broker persistence (0700, broker user)
 /// gateway/gateway-settings.json  the gateway's Mqtt, Site and Cloud settings incl. its secrets (0600)
+/// gateway/staff-page.crt .key    the staff page's https certificate from the site CA (key 0600)
 /// staff/staff.json               staff-page accounts, PBKDF2-SHA256 hashes (0600)
 /// policy/escalation.json         escalation policy per unit and time of day (0644)
 /// devices/&lt;id&gt;.conf             device config ready to flash (0600); devices/ca.pem beside it
@@ -67,6 +68,12 @@ public sealed class SiteLayout
 
     /// <summary>gateway/gateway-settings.json</summary>
     public string GatewaySettings => Path.Combine(GatewayDir, "gateway-settings.json");
+
+    /// <summary>gateway/staff-page.crt: the staff page's https certificate, issued by the site CA for the gateway's host names.</summary>
+    public string StaffPageCertificate => Path.Combine(GatewayDir, "staff-page.crt");
+
+    /// <summary>gateway/staff-page.key</summary>
+    public string StaffPageKey => Path.Combine(GatewayDir, "staff-page.key");
 
     /// <summary>staff/</summary>
     public string StaffDir => Path.Combine(Root, "staff");
