@@ -28,6 +28,7 @@ public static class GatewayHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddGatewayConfiguration(args);
         configure?.Invoke(builder);
+        builder.AddStartupReporting();
         builder.AddSystemdIntegration();
         builder.AddDiagnostics()
             .AddStorage()

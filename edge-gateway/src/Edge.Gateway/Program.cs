@@ -21,6 +21,5 @@ if (args is ["commission", .. var commissionArgs])
     return await Edge.Gateway.Commissioning.CommissioningCommand.RunAsync(commissionArgs, TimeProvider.System);
 }
 
-using var host = GatewayHost.CreateBuilder(args).Build();
-await host.RunAsync();
-return 0;
+// Every start-up error becomes one message listing all problems and an exit code (GatewayExitCodes), never a stack trace.
+return await GatewayStartup.RunAsync(args, Console.Error);

@@ -22,7 +22,7 @@ internal sealed partial class ModelLoader(IServiceProvider services, IDeviceRegi
         catch (Exception e) when ((e as ModelArtifactException ?? e.InnerException as ModelArtifactException) is { } model)
         {
             Log.ModelInvalid(logger, model.Message);
-            throw new InvalidOperationException($"The fall model could not be loaded; the gateway will not start without it. {model.Message}", model);
+            throw new GatewayConfigurationException($"The fall model could not be loaded; the gateway will not start without it. {model.Message}", model);
         }
 
         var bad = registry.Assignments
@@ -33,7 +33,7 @@ internal sealed partial class ModelLoader(IServiceProvider services, IDeviceRegi
         {
             var message = $"Resident sensitivity outside the model card's bounds [{factory.MinSensitivity}, {factory.MaxSensitivity}]: {string.Join(", ", bad)}";
             Log.ModelInvalid(logger, message);
-            throw new InvalidOperationException(message);
+            throw new GatewayConfigurationException(message);
         }
 
         health.Loaded = true;

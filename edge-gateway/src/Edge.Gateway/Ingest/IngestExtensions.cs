@@ -16,20 +16,30 @@ public static class IngestExtensions
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
         builder.Services.AddOptions<IngestOptions>()
             .Bind(builder.Configuration.GetSection(IngestOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                // No built-in site: a provisioned gateway names its site in Site:Id.
+                if (string.IsNullOrEmpty(o.SiteId))
+                {
+                    o.SiteId = configuration["Site:Id"] ?? "";
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
 
         builder.Services.AddOptions<MqttClientOptions>()
             .Bind(builder.Configuration.GetSection(MqttClientOptions.SectionName))
-            .PostConfigure<IOptions<IngestOptions>>((mqtt, ingest) =>
+            .PostConfigure(mqtt =>
             {
                 // The gateway must not lose what sensors send while it restarts: persistent session,
-                // fixed client id (the broker queues QoS 1 messages for it meanwhile).
+                // fixed client id (the broker queues QoS 1 messages for it meanwhile). Read from the
+                // configuration, not IngestOptions, so a bad ingest value does not hide a bad Mqtt one.
                 mqtt.CleanSession = false;
-                mqtt.ClientId ??= $"edge-gateway-{ingest.Value.SiteId}";
+                mqtt.ClientId ??= $"edge-gateway-{(configuration["Ingest:SiteId"] is { Length: > 0 } site ? site : configuration["Site:Id"])}";
             })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttClientOptionsValidator>();
@@ -44,8 +54,23 @@ public static class IngestExtensions
     }
 }
 
-/// <summary>Runs the pipeline for the host's lifetime.</summary>
-internal sealed class IngestService(IngestPipeline pipeline) : BackgroundService
+/// <summary>
+/// Runs the pipeline for the host's lifetime. A broker that refuses the gateway (TLS verification, credentials) is
+/// a configuration error: the gateway stops with exit code 2 and a clear message rather than running deaf.
+/// </summary>
+internal sealed class IngestService(IngestPipeline pipeline, StartupFailure failure, IOptions<MqttClientOptions> mqtt) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => pipeline.RunAsync(stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (MqttConnectException e)
+        {
+            var o = mqtt.Value;
+            failure.Fail(GatewayExitCodes.Configuration,
+                $"the MQTT broker at {o.Host}:{o.Port} refused the gateway: {e.Message} (check Mqtt:Username, Mqtt:Password and Mqtt:Tls:CaFile)");
+        }
+    }
 }

@@ -9,8 +9,10 @@ public sealed class IngestOptions
 {
     public const string SectionName = "Ingest";
 
-    /// <summary>The site id in the topics (<c>care/{SiteId}/sensors/...</c>). Must match the registry's site.</summary>
-    [Required]
+    /// <summary>
+    /// The site id in the topics (<c>care/{SiteId}/sensors/...</c>). Must match the registry's site. There is no
+    /// built-in default: when it is not set, <c>Site:Id</c> (which provisioning writes into gateway-settings.json) is used.
+    /// </summary>
     public string SiteId { get; set; } = "";
 
     /// <summary>
@@ -59,7 +61,11 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
     public ValidateOptionsResult Validate(string? name, IngestOptions options)
     {
         var errors = new List<string>();
-        if (!WireFormat.IsValidId(options.SiteId))
+        if (string.IsNullOrEmpty(options.SiteId))
+        {
+            errors.Add("Ingest:SiteId is not set (nor Site:Id, which provisioning writes into gateway-settings.json): the gateway must know the site id of its sensors' topics, care/{site}/sensors/...");
+        }
+        else if (!WireFormat.IsValidId(options.SiteId))
         {
             errors.Add($"Ingest:SiteId '{options.SiteId}' must be 1-32 characters of A-Z a-z 0-9 - _ (it is a topic level).");
         }
