@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Edge.Demo;
 
 // ./edge demo [--duration SECONDS] [--data DIR]: see DemoRunner.
 var repoRoot = FindRepoRoot();
 TimeSpan duration = TimeSpan.FromSeconds(100);
 string? dataDir = null;
+string? workDir = null;
 var dataGiven = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -22,12 +24,15 @@ for (var i = 0; i < args.Length; i++)
 
                 duration = TimeSpan.FromSeconds(s);
                 break;
+            case "--work":
+                workDir = Path.GetFullPath(Value());
+                break;
             case "--data":
                 dataDir = Path.GetFullPath(Value());
                 dataGiven = true;
                 break;
             case "-h" or "--help":
-                Console.WriteLine("./edge demo [--duration SECONDS (default 100)] [--data SISFALL_DIR (default ../shared/data/sisfall if present)]");
+                Console.WriteLine("./edge demo [--duration SECONDS (default 100)] [--data SISFALL_DIR (default ../shared/data/sisfall if present)] [--work DIR (default .edge/demo)]");
                 return 0;
             default:
                 throw new ArgumentException($"unknown option {args[i]} (try --help)");
@@ -53,14 +58,23 @@ if (!dataGiven)
     dataDir = Directory.Exists(fallback) ? Path.GetFullPath(fallback) : null;
 }
 
+// Ctrl-C, SIGINT and SIGTERM all end the demo the same way: everything it started (broker, gateway, cloud,
+// simulator) is stopped before it exits, also when it runs in the background (./edge demo &), where the shell
+// starts it with SIGINT ignored: a registration installs a handler whatever the inherited disposition.
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
+    Console.Error.WriteLine($"demo: {context.Signal} received: stopping everything it started");
     stop.Cancel();
-};
+}
 
-var settings = new DemoSettings(duration, dataDir, repoRoot, Path.Combine(repoRoot, ".edge", "demo"));
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
+var settings = new DemoSettings(duration, dataDir, repoRoot, workDir ?? Path.Combine(repoRoot, ".edge", "demo"));
 try
 {
     return await new DemoRunner(settings, new DemoConsole()).RunAsync(stop.Token);
