@@ -13,7 +13,7 @@ public enum EspaRole
 /// <summary>How the ESPA byte stream reaches the paging system.</summary>
 public enum EspaTransportKind
 {
-    /// <summary>A local serial device (e.g. /dev/ttyUSB0), configured through termios.</summary>
+    /// <summary>A local serial device (e.g. /dev/ttyUSB0), configured through System.IO.Ports.</summary>
     Serial,
 
     /// <summary>A TCP connection to a serial server (RS-232 over TCP).</summary>
