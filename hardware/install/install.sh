@@ -84,7 +84,7 @@ if [ ! -f "$PUBLISH_DIR/libcoreclr.so" ] && ! is_scratch; then
 fi
 
 # --- 2. Debian packages -----------------------------------------------------------------------------
-APT=(mosquitto libmosquitto1)
+APT=(mosquitto)
 if ! is_scratch && [ "$NO_APT" -eq 0 ]; then
   missing=()
   for p in "${APT[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done

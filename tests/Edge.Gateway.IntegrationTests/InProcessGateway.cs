@@ -178,7 +178,10 @@ internal sealed class InProcessGateway : IAsyncDisposable
             await sensors.PublishAsync(Topics.For(Site, "probe", TopicKind.Event), probe);
             try
             {
-                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                // Long enough that a probe is not published again while the first is merely slow (on a loaded
+                // machine): a second probe handled after _handledBefore is taken would settle tests one early.
+                // The gateway's connect returns after the SUBACK, so the first probe normally arrives.
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await Pipeline.WhenHandledAsync(before + 1, wait.Token);
                 break;
             }

@@ -8,7 +8,7 @@ namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>
 /// Publishes real protocol messages (the firmware's encoder) for simulated devices through a real
-/// libmosquitto client. Each device has its own boot clock and sequence numbers.
+/// MQTT client (Edge.Mqtt). Each device has its own boot clock and sequence numbers.
 /// </summary>
 internal sealed class SensorPublisher : IAsyncDisposable
 {
@@ -16,11 +16,11 @@ internal sealed class SensorPublisher : IAsyncDisposable
     public const int SamplesPerBatch = 25;
     private const long PeriodUs = 1_000_000 / RateHz;
 
-    private readonly MosquittoMqttClient _client;
+    private readonly MqttNetClient _client;
     private readonly string _site;
     private readonly Dictionary<string, DeviceClock> _devices = new(StringComparer.Ordinal);
 
-    private SensorPublisher(MosquittoMqttClient client, string site)
+    private SensorPublisher(MqttNetClient client, string site)
     {
         _client = client;
         _site = site;
@@ -31,7 +31,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
 
     public static async Task<SensorPublisher> ConnectAsync(string host, int port, string site)
     {
-        var client = new MosquittoMqttClient(new MqttClientOptions { Host = host, Port = port, ClientId = $"test-sensors-{Guid.NewGuid():N}"[..23] });
+        var client = new MqttNetClient(new MqttClientOptions { Host = host, Port = port, ClientId = $"test-sensors-{Guid.NewGuid():N}"[..23] });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await client.ConnectAsync(cts.Token);
         return new SensorPublisher(client, site);

@@ -18,9 +18,9 @@ internal static class MqttTestHelpers
         ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<MosquittoMqttClient> ConnectedAsync(MqttClientOptions options, MosquittoEventLoop? loop = null)
+    public static async Task<MqttNetClient> ConnectedAsync(MqttClientOptions options)
     {
-        var client = new MosquittoMqttClient(options, eventLoop: loop);
+        var client = new MqttNetClient(options);
         try
         {
             using var cts = new CancellationTokenSource(WaitLimit);
@@ -39,14 +39,14 @@ internal static class MqttTestHelpers
     /// also subscribes to a private marker topic and publishes to it; the broker handles one connection's
     /// packets in order, so the marker coming back proves the earlier SUBSCRIBE is active.
     /// </summary>
-    public static async Task SubscribeAndWaitAsync(MosquittoMqttClient client, string filter, MqttQos qos)
+    public static async Task SubscribeAndWaitAsync(MqttNetClient client, string filter, MqttQos qos)
     {
         client.Subscribe(filter, qos);
         await WaitForSubscriptionsAsync(client);
     }
 
     /// <summary>Proves that every subscription of <paramref name="client"/> is active on the broker now.</summary>
-    public static async Task WaitForSubscriptionsAsync(MosquittoMqttClient client)
+    public static async Task WaitForSubscriptionsAsync(MqttNetClient client)
     {
         var marker = $"edge-test/ready/{client.ClientId}";
         client.Subscribe(marker, MqttQos.AtLeastOnce);
@@ -56,6 +56,7 @@ internal static class MqttTestHelpers
         while (true)
         {
             var m = await client.Messages.ReadAsync(cts.Token);
+            client.Acknowledge(m);
             if (m.Topic == marker && Encoding.UTF8.GetString(m.Payload.Span) == token)
             {
                 return;

@@ -3,22 +3,21 @@ using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-/// <summary><see cref="MosquittoMqttClient.SimulateNetworkLoss"/> and <see cref="MosquittoMqttClient.RestoreNetwork"/>.</summary>
+/// <summary><see cref="MqttNetClient.SimulateNetworkLoss"/> and <see cref="MqttNetClient.RestoreNetwork"/>.</summary>
 public sealed class NetworkLossTests
 {
     [Fact]
     public async Task SimulateNetworkLoss_HeldDown_WillPublishedNoReconnectUntilRestoredThenQueuedMessageDelivered()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        using var loop = new MosquittoEventLoop("net-loss");
         var willTopic = $"edge-test/{Guid.NewGuid():N}/status";
         var dataTopic = $"edge-test/{Guid.NewGuid():N}/data";
-        await using var observer = await ConnectedAsync(Options(broker, "net-loss-observer"), loop);
+        await using var observer = await ConnectedAsync(Options(broker, "net-loss-observer"));
         await SubscribeAndWaitAsync(observer, willTopic, MqttQos.AtLeastOnce);
         await SubscribeAndWaitAsync(observer, dataTopic, MqttQos.AtLeastOnce);
         var options = Options(broker, "net-loss-device");
         options.Will = new MqttWillOptions { Topic = willTopic, Payload = Utf8("offline") };
-        await using var device = await ConnectedAsync(options, loop);
+        await using var device = await ConnectedAsync(options);
 
         var down = NextEvent(device, MqttConnectionEventKind.Disconnected);
         Assert.True(device.SimulateNetworkLoss());
@@ -38,15 +37,5 @@ public sealed class NetworkLossTests
         Assert.False(device.NetworkHeldDown);
         Assert.Equal("while down", Text(await ReadAsync(observer)));
         Assert.Equal(1, device.GetStatistics().Reconnects);
-    }
-
-    [Fact]
-    public async Task SimulateNetworkLoss_HoldDownOnOwnThreadClient_Throws()
-    {
-        await using var broker = await MosquittoBroker.StartAsync();
-        await using var client = await ConnectedAsync(Options(broker, "net-loss-own-thread"));
-
-        Assert.Throws<InvalidOperationException>(() => client.SimulateNetworkLoss(holdDown: true));
-        Assert.True(client.IsConnected);
     }
 }

@@ -131,7 +131,7 @@ public sealed class ResilienceTests
     {
         await using var broker = MosquittoBroker.Create();
         var topic = $"edge-test/{Guid.NewGuid():N}/late";
-        await using var client = new MosquittoMqttClient(Options(broker));
+        await using var client = new MqttNetClient(Options(broker));
         client.Subscribe(topic, MqttQos.AtLeastOnce);
         var failed = NextEvent(client, MqttConnectionEventKind.ConnectFailed);
         using var cts = new CancellationTokenSource(WaitLimit);

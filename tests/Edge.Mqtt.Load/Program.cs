@@ -5,13 +5,12 @@ using Edge.Mqtt;
 using Edge.TestKit;
 
 // Publish -> private Mosquitto -> receive throughput, 600-byte payloads, one publisher and one subscriber
-// (two libmosquitto connections in this process). Usage: dotnet run -c Release --project tests/Edge.Mqtt.Load [count]
-// Or: ... clients N [loops] — N connections driven by `loops` shared MosquittoEventLoop threads (0 = a
-// libmosquitto thread per client), each publishing one QoS 1 message.
-Console.WriteLine($"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, libmosquitto {Edge.Mqtt.Native.MosquittoLibrary.EnsureInitialized()}");
+// (two Edge.Mqtt connections over MQTTnet in this process). Usage: dotnet run -c Release --project tests/Edge.Mqtt.Load [count]
+// Or: ... clients N — N connections in this process, each publishing one QoS 1 message.
+Console.WriteLine($"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, MQTTnet {typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version}");
 if (args is ["clients", var n, ..])
 {
-    await ManyClientsAsync(int.Parse(n, CultureInfo.InvariantCulture), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+    await ManyClientsAsync(int.Parse(n, CultureInfo.InvariantCulture));
     return;
 }
 
@@ -29,7 +28,7 @@ static async Task RunAsync(MqttQos qos, int count)
     var topic = "load/" + Guid.NewGuid().ToString("N");
     var marker = topic + "/ready";
 
-    await using var subscriber = new MosquittoMqttClient(new MqttClientOptions
+    await using var subscriber = new MqttNetClient(new MqttClientOptions
     {
         Port = broker.Port,
         IncomingChannelCapacity = count + 16,
@@ -40,7 +39,7 @@ static async Task RunAsync(MqttQos qos, int count)
     await subscriber.PublishAsync(marker, Encoding.UTF8.GetBytes("x"), MqttQos.AtLeastOnce, false, CancellationToken.None);
     _ = await subscriber.Messages.ReadAsync(); // the marker: subscriptions are active
 
-    await using var publisher = new MosquittoMqttClient(new MqttClientOptions
+    await using var publisher = new MqttNetClient(new MqttClientOptions
     {
         Port = broker.Port,
         MaxInflightMessages = 100,
@@ -90,32 +89,29 @@ static async Task RunAsync(MqttQos qos, int count)
         $"channel drops {stats.MessagesDroppedChannelFull}; broker dropped: {broker.LogContains("Outgoing messages are being dropped")}");
 }
 
-static async Task ManyClientsAsync(int clients, int loopCount)
+static async Task ManyClientsAsync(int clients)
 {
-    var loops = Enumerable.Range(0, loopCount).Select(i => new MosquittoEventLoop($"loop-{i}")).ToArray();
     var brokerOptions = new MosquittoBrokerOptions();
     brokerOptions.ExtraConfig.Add($"max_queued_messages {clients * 2}"); // the observer gets one message per client at once
     await using var broker = await MosquittoBroker.StartAsync(brokerOptions);
-    await using var observer = new MosquittoMqttClient(new MqttClientOptions { Port = broker.Port, IncomingChannelCapacity = clients + 16 });
+    await using var observer = new MqttNetClient(new MqttClientOptions { Port = broker.Port, IncomingChannelCapacity = clients + 16 });
     observer.Subscribe("many/#", MqttQos.AtLeastOnce);
     await observer.ConnectAsync(CancellationToken.None);
     await observer.PublishAsync("many/ready", new byte[] { 1 }, MqttQos.AtLeastOnce, false, CancellationToken.None);
     _ = await observer.Messages.ReadAsync();
 
     var sw = Stopwatch.StartNew();
-    var all = new MosquittoMqttClient[clients];
+    var all = new MqttNetClient[clients];
     for (var i = 0; i < clients; i++)
     {
-        all[i] = new MosquittoMqttClient(
-            new MqttClientOptions { Port = broker.Port, ClientId = $"sensor-{i:D4}", CleanSession = false },
-            eventLoop: loopCount == 0 ? null : loops[i % loopCount]);
+        all[i] = new MqttNetClient(new MqttClientOptions { Port = broker.Port, ClientId = $"sensor-{i:D4}", CleanSession = false });
     }
 
     await Parallel.ForEachAsync(all, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => await c.ConnectAsync(ct));
     var connected = sw.Elapsed;
     using var self = Process.GetCurrentProcess();
     self.Refresh();
-    Console.WriteLine($"{clients} clients on {(loopCount == 0 ? "own threads" : $"{loopCount} shared loop(s)")} connected in {connected.TotalSeconds:F2} s; threads {self.Threads.Count}, RSS {self.WorkingSet64 / (1 << 20)} MiB");
+    Console.WriteLine($"{clients} clients connected in {connected.TotalSeconds:F2} s; threads {self.Threads.Count}, RSS {self.WorkingSet64 / (1 << 20)} MiB");
 
     sw.Restart();
     for (var i = 0; i < clients; i++)
@@ -137,8 +133,4 @@ static async Task ManyClientsAsync(int clients, int loopCount)
     }
 
     Console.WriteLine($"{clients} clients disposed in {sw.Elapsed.TotalSeconds:F2} s");
-    foreach (var loop in loops)
-    {
-        loop.Dispose();
-    }
 }

@@ -119,10 +119,10 @@ internal sealed class ProvisionedSite : IDisposable
         return new Credentials(mqtt["Username"]!.GetValue<string>(), mqtt["Password"]!.GetValue<string>());
     }
 
-    /// <summary>Connects with the project's libmosquitto transport over TLS, trusting the site CA (or <paramref name="caFile"/>).</summary>
-    public async Task<MosquittoMqttClient> ConnectAsync(Credentials credentials, string? caFile = null, string? clientId = null)
+    /// <summary>Connects with the project's MQTT transport (Edge.Mqtt, MQTTnet) over TLS, trusting the site CA (or <paramref name="caFile"/>).</summary>
+    public async Task<MqttNetClient> ConnectAsync(Credentials credentials, string? caFile = null, string? clientId = null)
     {
-        var client = new MosquittoMqttClient(new MqttClientOptions
+        var client = new MqttNetClient(new MqttClientOptions
         {
             Host = "127.0.0.1",
             Port = Port,

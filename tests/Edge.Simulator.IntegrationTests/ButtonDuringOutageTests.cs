@@ -55,7 +55,7 @@ public sealed class ButtonDuringOutageTests
 
         // A persistent session (the broker persists it across the restart) queues the press for the
         // subscriber even if the device reconnects first.
-        await using var subscriber = new MosquittoMqttClient(new MqttClientOptions
+        await using var subscriber = new MqttNetClient(new MqttClientOptions
         {
             Host = broker.Host,
             Port = broker.Port,
@@ -105,7 +105,7 @@ public sealed class ButtonDuringOutageTests
         Assert.Single(presses); // the device held it until connected, then one PUBACK ended it: no resend
     }
 
-    private static async Task<DeviceEvent> ReadPressAsync(MosquittoMqttClient subscriber, CancellationToken ct)
+    private static async Task<DeviceEvent> ReadPressAsync(MqttNetClient subscriber, CancellationToken ct)
     {
         while (true)
         {
@@ -120,9 +120,9 @@ public sealed class ButtonDuringOutageTests
     }
 
     // An event from a probe client proves the subscription is live before the device starts.
-    private static async Task ProveSubscribedAsync(MosquittoMqttClient subscriber, MosquittoBroker broker, CancellationToken ct)
+    private static async Task ProveSubscribedAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
     {
-        await using var probe = new MosquittoMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-outage-probe" });
+        await using var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-outage-probe" });
         await probe.ConnectAsync(ct);
         var probeEvent = new DeviceEvent { DeviceId = "probe", Sequence = 0, Kind = EventKind.TestPress, DeviceTimeUs = 0 };
         await probe.PublishAsync(Topics.For("it-site", "probe", TopicKind.Event), WireEncoder.ToBytes(probeEvent), MqttQos.AtLeastOnce, false, ct);

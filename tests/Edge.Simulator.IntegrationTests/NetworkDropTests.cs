@@ -12,7 +12,7 @@ public sealed class NetworkDropTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var subscriber = new MosquittoMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-drop-sub" });
+        await using var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-drop-sub" });
         await subscriber.ConnectAsync(timeout.Token);
         subscriber.Subscribe(Topics.AllDevices("it-site", TopicKind.Status), MqttQos.AtLeastOnce);
 

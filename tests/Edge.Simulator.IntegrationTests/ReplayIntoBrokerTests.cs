@@ -16,7 +16,7 @@ public sealed class ReplayIntoBrokerTests
         var recording = SisFallLoader.Load(trial);
         var expected = new[] { recording.X, recording.Y, recording.Z }.Select(a => Resampler.Resample(a, 200, 50)).ToArray();
 
-        var subscriber = new MosquittoMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-sub" });
+        var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-sub" });
         await using (subscriber)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -84,9 +84,9 @@ public sealed class ReplayIntoBrokerTests
     }
 
     // A retained probe on a status topic proves the subscription is live before the device starts.
-    private static async Task<List<DeviceStatus>> WaitForSubscriptionAsync(MosquittoMqttClient subscriber, MosquittoBroker broker, CancellationToken ct)
+    private static async Task<List<DeviceStatus>> WaitForSubscriptionAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
     {
-        var probe = new MosquittoMqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-probe" });
+        var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-probe" });
         await using (probe)
         {
             await probe.ConnectAsync(ct);

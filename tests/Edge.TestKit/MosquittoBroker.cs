@@ -42,7 +42,7 @@ public sealed class MosquittoBroker : IAsyncDisposable, IDisposable
         if (!File.Exists(BrokerPath))
         {
             throw new InvalidOperationException(
-                $"{BrokerPath} is not installed. Run ./edge setup (it installs the Debian packages mosquitto, mosquitto-clients and libmosquitto1).");
+                $"{BrokerPath} is not installed. Run ./edge setup (it installs the Debian packages mosquitto and mosquitto-clients).");
         }
 
         _options = options;

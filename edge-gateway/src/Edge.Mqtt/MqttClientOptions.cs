@@ -38,33 +38,65 @@ public sealed class MqttClientOptions
     /// </summary>
     public bool CleanSession { get; set; } = true;
 
-    /// <summary>QoS 1/2 messages the library keeps in flight at once (mosquitto_max_inflight_messages_set).</summary>
+    /// <summary>
+    /// MQTT 3.1.1 (the default, what the wearables speak) or 5.0. The gateway uses 5.0 for
+    /// <see cref="ReceiveMaximum"/>: with 3.1.1 the broker's global <c>max_inflight_messages</c> (20 by
+    /// default) bounds how many unacknowledged messages a subscriber may hold.
+    /// </summary>
+    public MqttProtocolVersion ProtocolVersion { get; set; } = MqttProtocolVersion.V311;
+
+    /// <summary>
+    /// MQTT 5.0 only: how many QoS 1/2 messages the broker may send this client before it acknowledges
+    /// them (1–65535; 0 leaves it to the broker, which then allows 65535). With
+    /// <see cref="ManualAcknowledgement"/> this is the window of held messages; beyond it the broker
+    /// keeps further messages queued in the session (bounded by its <c>max_queued_messages</c>).
+    /// </summary>
+    public int ReceiveMaximum { get; set; }
+
+    /// <summary>
+    /// False (default): each received QoS 1/2 message is acknowledged once it is in
+    /// <see cref="IMqttClient.Messages"/>. True: the receiver acknowledges it with
+    /// <see cref="IMqttClient.Acknowledge"/> once it has done what it must with it; until then the broker keeps
+    /// it in the session and sends it again after a reconnect (also to a new process with the same client id).
+    /// With manual acknowledgement a full <see cref="IMqttClient.Messages"/> channel is waited on, never dropped:
+    /// the broker's receive window is the bound.
+    /// </summary>
+    public bool ManualAcknowledgement { get; set; }
+
+    /// <summary>QoS 1/2 publishes this client keeps in flight at once (sent, waiting for PUBACK/PUBCOMP).</summary>
     public int MaxInflightMessages { get; set; } = 20;
 
-    /// <summary>Capacity of <see cref="IMqttClient.Messages"/>. When full, new messages are dropped and counted.</summary>
+    /// <summary>Capacity of <see cref="IMqttClient.Messages"/>. When full, new messages are dropped and counted (unless <see cref="ManualAcknowledgement"/>).</summary>
     public int IncomingChannelCapacity { get; set; } = 10_000;
 
     /// <summary>
-    /// How long the library's network thread may wait for space in a full incoming channel before it drops
-    /// the message. Zero drops at once. Waiting stalls the connection (no acks, no keep-alive), which pushes
-    /// back to the broker; keep it well below <see cref="KeepAlive"/>.
+    /// How long a delivery may wait for space in a full incoming channel before it is dropped (automatic
+    /// acknowledgement only). Zero drops at once. While it waits, the message is not acknowledged, so the
+    /// broker's in-flight window pushes back; keep it well below <see cref="KeepAlive"/>.
     /// </summary>
     public TimeSpan IncomingFullWait { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Publishes handed to the library and not yet acknowledged. libmosquitto's own queue is unbounded;
-    /// this bound makes <see cref="IMqttClient.PublishAsync"/> wait when it is reached.
+    /// Publishes waiting or in flight and not yet completed. <see cref="IMqttClient.PublishAsync"/> waits when
+    /// it is reached, so a client that cannot send (broker down) never queues without bound.
     /// </summary>
     public int OutgoingQueueCapacity { get; set; } = 1_000;
+
+    /// <summary>How long one connect attempt (TCP, TLS handshake, CONNACK) may take.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>First delay between connect attempts; doubles up to <see cref="ConnectRetryMaxDelay"/>.</summary>
     public TimeSpan ConnectRetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest delay between connect attempts (also used for the library's automatic reconnects).</summary>
-    public TimeSpan ConnectRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Longest delay between connect attempts, first connect and reconnects alike. The default (5 s) keeps
+    /// the gateway back within seconds of its broker's return; many clients against a remote broker may want
+    /// longer.
+    /// </summary>
+    public TimeSpan ConnectRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>TLS settings. Certificate verification cannot be switched off.</summary>
+/// <summary>TLS settings. Certificate verification (chain to <see cref="CaFile"/> and host name) cannot be switched off.</summary>
 public sealed class MqttTlsOptions
 {
     /// <summary>PEM file with the CA certificate(s) that signed the broker's certificate.</summary>
@@ -132,6 +164,25 @@ public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOpti
             errors.Add($"Mqtt:KeepAlive must be between 00:00:05 and 18:12:15 (was {options.KeepAlive}).");
         }
 
+        if (!Enum.IsDefined(options.ProtocolVersion))
+        {
+            errors.Add($"Mqtt:ProtocolVersion must be V311 or V500 (was {(int)options.ProtocolVersion}).");
+        }
+
+        if (options.ReceiveMaximum is < 0 or > 65535)
+        {
+            errors.Add($"Mqtt:ReceiveMaximum must be 0..65535 (was {options.ReceiveMaximum}).");
+        }
+        else if (options.ReceiveMaximum > 0 && options.ProtocolVersion != MqttProtocolVersion.V500)
+        {
+            errors.Add("Mqtt:ReceiveMaximum needs Mqtt:ProtocolVersion V500 (MQTT 3.1.1 has no receive maximum).");
+        }
+
+        if (options.ConnectTimeout < TimeSpan.FromMilliseconds(100) || options.ConnectTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Mqtt:ConnectTimeout must be between 00:00:00.1 and 00:05:00 (was {options.ConnectTimeout}).");
+        }
+
         if (options.MaxInflightMessages is < 1 or > 65535)
         {
             errors.Add($"Mqtt:MaxInflightMessages must be 1..65535 (was {options.MaxInflightMessages}).");
@@ -145,6 +196,11 @@ public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOpti
         if (options.IncomingFullWait < TimeSpan.Zero || options.IncomingFullWait >= options.KeepAlive)
         {
             errors.Add($"Mqtt:IncomingFullWait must be zero or positive and shorter than KeepAlive (was {options.IncomingFullWait}).");
+        }
+
+        if (options.OutgoingQueueCapacity > 65535)
+        {
+            errors.Add($"Mqtt:OutgoingQueueCapacity must be at most 65535 (was {options.OutgoingQueueCapacity}): message ids must stay unique while queued.");
         }
 
         if (options.OutgoingQueueCapacity < options.MaxInflightMessages)

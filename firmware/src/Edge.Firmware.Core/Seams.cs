@@ -47,7 +47,7 @@ namespace Edge.Firmware.Core
     public delegate void PublishAckedHandler(int messageId);
 
     /// <summary>
-    /// The MQTT session (nanoFramework.M2Mqtt on the device, libmosquitto in the simulator). The
+    /// The MQTT session (nanoFramework.M2Mqtt on the device, Edge.Mqtt over MQTTnet in the simulator). The
     /// adapter owns the broker address, credentials, TLS and the last will.
     /// </summary>
     public interface IMqttPublisher

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Edge.Simulator;
 
 /// <summary>
-/// One simulated device's libmosquitto connection (its own client id, credentials and last will, like a
-/// real wearable), driven by a shared <see cref="MosquittoEventLoop"/>.
+/// One simulated device's MQTT connection (its own client id, credentials and last will, like a real
+/// wearable; MQTT 3.1.1, as the wearable's firmware speaks).
 /// </summary>
 /// <remarks>
 /// Acknowledgement: the broker's PUBACK for each QoS 1 message (<see cref="IMqttClient.PublishAcknowledged"/>)
@@ -17,12 +17,12 @@ namespace Edge.Simulator;
 /// Connect: the client connects once and then reconnects by itself; <see cref="Connect"/> starts it
 /// and afterwards reports its state.
 /// </remarks>
-internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MosquittoMqttClient>? logger, MosquittoEventLoop? eventLoop) : IAsyncDisposable
+internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<MqttNetClient>? logger) : IAsyncDisposable
 {
-    private MosquittoMqttClient? _client;
+    private MqttNetClient? _client;
     private int _sessions;
 
-    /// <summary>Sessions the broker has accepted so far (libmosquitto reconnects by itself; this tells them apart).</summary>
+    /// <summary>Sessions the broker has accepted so far (the client reconnects by itself; this tells them apart).</summary>
     public int Sessions => Volatile.Read(ref _sessions);
 
     /// <summary>The broker acknowledged the QoS 1 message with this id (raised on the MQTT network thread).</summary>
@@ -41,7 +41,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
     {
         if (_client is null)
         {
-            _client = new MosquittoMqttClient(options, logger, eventLoop: eventLoop);
+            _client = new MqttNetClient(options, logger);
             _client.PublishAcknowledged += (_, e) => Acked?.Invoke(e.MessageId);
             _client.ConnectionChanged += (_, e) =>
             {
@@ -70,7 +70,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 
         var pending = _client.PublishAsync(topic, payload.AsMemory(0, length), (MqttQos)qos, retain, _cts.Token);
 
-        // Waits only when libmosquitto's bounded queue is full: back-pressure on the simulation loop.
+        // Waits only when the client's bounded outgoing queue is full: back-pressure on the simulation loop.
         var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (result.Status == PublishStatus.DroppedNotConnected || result.MessageId == 0)
         {
@@ -130,7 +130,7 @@ internal sealed class MqttPublisherAdapter(MqttClientOptions options, ILogger<Mo
 /// acknowledgements over the device's own connection.
 /// </summary>
 /// <remarks>
-/// libmosquitto reconnects by itself, but the wearable's MQTT client does not: its firmware core sees
+/// The MQTT client reconnects by itself, but the wearable's does not: its firmware core sees
 /// the session drop and connects again (then re-sends what was in flight and a fresh status). So a
 /// session the core has not connected itself counts as "not connected" until the core's next
 /// <see cref="Connect"/>.

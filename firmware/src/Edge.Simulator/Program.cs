@@ -4,10 +4,6 @@ using Edge.Simulator;
 // edge-sim: runs simulated wearables (the real firmware core) against an MQTT broker.
 // Usage: sim --broker HOST:PORT --site ID --scenario FILE [--data DIR] [--speed X] [--duration S]
 //            [--username U --password P] [--tls-ca FILE] [--tick-ms N]
-// Each libmosquitto connect blocks a pool thread briefly; with 1,000 devices the default pool grows
-// too slowly (a couple of threads a second on 2 cores), so give it room up front.
-ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
-ThreadPool.SetMinThreads(Math.Max(minWorkers, 64), minIo);
 var options = new SimulationOptions();
 string? scenarioPath = null;
 try
@@ -36,10 +32,9 @@ try
             case "--username": options.Username = Value(); break;
             case "--password": options.Password = Value(); break;
             case "--tls-ca": options.TlsCaFile = Value(); break;
-            case "--clients-per-loop": options.ClientsPerLoop = int.Parse(Value(), CultureInfo.InvariantCulture); break;
             case "--tick-ms": options.TickUs = (long)(double.Parse(Value(), CultureInfo.InvariantCulture) * 1000); break;
             case "-h" or "--help":
-                Console.WriteLine("sim --broker HOST:PORT --site ID --scenario FILE [--data DIR] [--speed X (0 = as fast as possible)] [--duration S] [--username U --password P] [--tls-ca FILE] [--tick-ms N] [--clients-per-loop N (MQTT connections per poll thread, default 500)]");
+                Console.WriteLine("sim --broker HOST:PORT --site ID --scenario FILE [--data DIR] [--speed X (0 = as fast as possible)] [--duration S] [--username U --password P] [--tls-ca FILE] [--tick-ms N]");
                 return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }

@@ -40,14 +40,6 @@ public sealed class SimulationOptions
     /// <summary>Simulation step, µs (each device is polled once per step).</summary>
     public long TickUs { get; set; } = 5_000;
 
-    /// <summary>
-    /// MQTT connections per <see cref="MosquittoEventLoop"/> thread. Every device has its own
-    /// connection (own client id, credentials and last will); the connections are driven by
-    /// ceil(devices / this) poll(2) loops instead of one libmosquitto thread each (whose select()
-    /// cannot watch descriptors above 1024).
-    /// </summary>
-    public int ClientsPerLoop { get; set; } = 500;
-
     /// <summary>How long to wait for every device to connect before the clock starts.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
@@ -96,7 +88,6 @@ public sealed class Simulation : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly List<SimulatedDevice> _devices = [];
     private readonly List<MqttPublisherAdapter> _connections = [];
-    private readonly List<MosquittoEventLoop> _loops = [];
     private readonly Random _rng;
     private long _nowUs;
 
@@ -128,22 +119,11 @@ public sealed class Simulation : IAsyncDisposable
             }
         }
 
-        if (options.ClientsPerLoop < 1)
-        {
-            throw new ScenarioException("--clients-per-loop must be at least 1");
-        }
-
-        var loopCount = (specs.Count + options.ClientsPerLoop - 1) / options.ClientsPerLoop;
-        for (var i = 0; i < loopCount; i++)
-        {
-            _loops.Add(new MosquittoEventLoop($"sim-mqtt-{i}"));
-        }
-
         for (var i = 0; i < specs.Count; i++)
         {
             var (spec, fallsPerHour, mixed) = specs[i];
             var connectionOptions = MqttPublisherAdapter.OptionsFor(options, Site, spec.DeviceId, spec.Username ?? options.Username, spec.Password ?? options.Password);
-            var connection = new MqttPublisherAdapter(connectionOptions, loggerFactory?.CreateLogger<MosquittoMqttClient>(), _loops[i % loopCount]);
+            var connection = new MqttPublisherAdapter(connectionOptions, loggerFactory?.CreateLogger<MqttNetClient>());
             _connections.Add(connection);
             _devices.Add(Build(spec, fallsPerHour, mixed, connection));
         }
@@ -154,9 +134,6 @@ public sealed class Simulation : IAsyncDisposable
 
     /// <summary>Simulated time since start, µs.</summary>
     public long NowUs => _nowUs;
-
-    /// <summary>Event-loop threads driving the devices' MQTT connections in this run.</summary>
-    public int EventLoops => _loops.Count;
 
     /// <summary>Number of simulated devices.</summary>
     public int DeviceCount => _devices.Count;
@@ -203,17 +180,12 @@ public sealed class Simulation : IAsyncDisposable
         Report(wall.Elapsed);
     }
 
-    /// <summary>Disconnects every device, then stops the event loops.</summary>
+    /// <summary>Disconnects every device.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var c in _connections)
         {
             await c.DisposeAsync();
-        }
-
-        foreach (var loop in _loops)
-        {
-            loop.Dispose();
         }
     }
 
@@ -281,7 +253,7 @@ public sealed class Simulation : IAsyncDisposable
 
             if (connected == _connections.Count)
             {
-                _log.WriteLine($"sim: {_devices.Count} devices on {connected} connections ({_loops.Count} event loops) to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
+                _log.WriteLine($"sim: {_devices.Count} devices on {connected} connections to {_options.BrokerHost}:{_options.BrokerPort} as site {Site} in {deadline.Elapsed.TotalSeconds:F1} s");
                 return;
             }
 
@@ -369,8 +341,8 @@ public sealed class Simulation : IAsyncDisposable
         }
     }
 
-    // After the run: keep the network side going (no new samples) until the devices' queues and
-    // libmosquitto's queues are empty, so a test sees everything that was sampled.
+    // After the run: keep the network side going (no new samples) until the devices' queues and the
+    // MQTT clients' outgoing queues are empty, so a test sees everything that was sampled.
     private async Task DrainAsync(CancellationToken ct)
     {
         var limit = Stopwatch.StartNew();

@@ -10,7 +10,7 @@ namespace Edge.Gateway.Ingest;
 public static class IngestExtensions
 {
     /// <summary>
-    /// Ingest over MQTT: the libmosquitto client (section <c>Mqtt</c>, always a persistent session with a
+    /// Ingest over MQTT: the Edge.Mqtt client (MQTTnet) (section <c>Mqtt</c>, always a persistent session with a
     /// fixed client id), the sensor message source and the pipeline. Register another
     /// <see cref="ISensorMessageSource"/> before this call to replace the broker (tests).
     /// </summary>
@@ -44,7 +44,7 @@ public static class IngestExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttClientOptionsValidator>();
         builder.Services.TryAddSingleton<ISensorMessageSource>(sp => new MqttSensorMessageSource(
-            new MosquittoMqttClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MosquittoMqttClient>>(), sp.GetRequiredService<TimeProvider>()),
+            new MqttNetClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MqttNetClient>>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<ILogger<MqttSensorMessageSource>>()));
 
         builder.Services.AddSingleton<BrokerHealth>();

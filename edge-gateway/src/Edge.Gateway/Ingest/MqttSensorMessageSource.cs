@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Edge.Gateway.Ingest;
 
 /// <summary>
-/// Adapter from the libmosquitto transport (<see cref="IMqttClient"/>) to ingest. The client runs a
+/// Adapter from the MQTT transport (<see cref="IMqttClient"/>) to ingest. The client runs a
 /// persistent session (clean_session=false, fixed client id, QoS 1 subscriptions), so the broker queues
 /// sensor messages while the gateway restarts.
 /// </summary>

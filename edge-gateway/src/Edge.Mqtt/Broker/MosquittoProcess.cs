@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Edge.Mqtt.Broker;
 
@@ -11,13 +10,13 @@ namespace Edge.Mqtt.Broker;
 /// captured (the config must send it to stderr/stdout, e.g. <c>log_dest stderr</c>) so callers can wait
 /// for lines and surface "Outgoing messages are being dropped".
 /// </summary>
-public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
+public sealed class MosquittoProcess : IAsyncDisposable, IDisposable
 {
     /// <summary>Where Debian installs the broker.</summary>
     public const string BrokerPath = "/usr/sbin/mosquitto";
 
-    private const int SigHup = 1;
-    private const int SigTerm = 15;
+    private const string SigHup = "HUP";
+    private const string SigTerm = "TERM";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
@@ -281,11 +280,24 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
         return false;
     }
 
-    private void Signal(int signal)
+    // .NET can send SIGKILL (Process.Kill) but no other signal, so SIGTERM and SIGHUP go through kill(1).
+    private void Signal(string signal)
     {
-        if (_process is { HasExited: false } p && Kill(p.Id, signal) != 0)
+        if (_process is not { HasExited: false } p)
         {
-            throw new InvalidOperationException($"Could not signal mosquitto (pid {p.Id}): errno {Marshal.GetLastPInvokeError()}.");
+            return;
+        }
+
+        var psi = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add("-s");
+        psi.ArgumentList.Add(signal);
+        psi.ArgumentList.Add(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(psi) ?? throw new InvalidOperationException("Could not run kill(1).");
+        var error = kill.StandardError.ReadToEnd();
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !p.HasExited)
+        {
+            throw new InvalidOperationException($"Could not send SIG{signal} to mosquitto (pid {p.Id}): {error.Trim()}");
         }
     }
 
@@ -324,7 +336,4 @@ public sealed partial class MosquittoProcess : IAsyncDisposable, IDisposable
             throw new TimeoutException($"Timed out after {timeout} waiting for {what}.");
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -31,9 +31,10 @@ public static class MosquittoFiles
     public const int MaxPacketSize = 4096;
 
     /// <summary>
-    /// QoS 1 messages in flight per client. The gateway shares the host with the broker, so round trips
-    /// are sub-millisecond and 20 in flight already allows far more than a site's ~1 msg/s per sensor;
-    /// a larger window only means more duplicates re-sent after a reconnect.
+    /// QoS 1 messages in flight per MQTT 3.1.1 client: the sensors (what the broker sends them is their
+    /// config topic). The gateway connects with MQTT 5 and its own receive maximum (Mqtt:ReceiveMaximum,
+    /// 20,000), because it holds each message unacknowledged until it has processed it; with 3.1.1 this
+    /// limit would cap that window at 20 and stall ingest.
     /// </summary>
     public const int MaxInflightMessages = 20;
 

@@ -1,37 +1,9 @@
-using Edge.Mqtt.Native;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class NativeLibraryAndOptionsTests
+public sealed class OptionsTests
 {
-    [Fact]
-    public void ProbeVersion_MissingSoname_NamesTheDebianPackage()
-    {
-        var ex = Assert.Throws<MqttNativeLibraryException>(() => MosquittoLibrary.ProbeVersion("libmosquitto-missing.so.1"));
-
-        Assert.Equal(
-            "libmosquitto-missing.so.1 not found: install the Debian package libmosquitto1 (apt-get install libmosquitto1).",
-            ex.Message);
-    }
-
-    [Fact]
-    public void ProbeVersion_LibraryWithoutMosquittoExports_SaysItIsNotLibmosquitto()
-    {
-        var ex = Assert.Throws<MqttNativeLibraryException>(() => MosquittoLibrary.ProbeVersion("libc.so.6"));
-
-        Assert.Contains("not libmosquitto", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ProbeVersion_InstalledLibrary_ReportsVersion2OrNewer()
-    {
-        var version = MosquittoLibrary.ProbeVersion("libmosquitto.so.1");
-
-        Assert.True(version >= new Version(2, 0, 0), $"version {version}");
-        Assert.Equal(version, MosquittoLibrary.EnsureInitialized());
-    }
-
     [Fact]
     public void Constructor_InvalidOptions_ReportsEveryError()
     {
@@ -48,7 +20,7 @@ public sealed class NativeLibraryAndOptionsTests
             Will = new MqttWillOptions { Topic = "sensors/+/status" },
         };
 
-        var ex = Assert.Throws<OptionsValidationException>(() => new MosquittoMqttClient(options));
+        var ex = Assert.Throws<OptionsValidationException>(() => new MqttNetClient(options));
 
         var text = string.Join('\n', ex.Failures);
         Assert.Contains("Mqtt:Host", text, StringComparison.Ordinal);
@@ -69,5 +41,32 @@ public sealed class NativeLibraryAndOptionsTests
         var result = new MqttClientOptionsValidator().Validate(null, new MqttClientOptions());
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_ReceiveMaximumWithMqtt311_SaysItNeedsMqtt5()
+    {
+        var result = new MqttClientOptionsValidator().Validate(null, new MqttClientOptions { ReceiveMaximum = 100 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Mqtt:ReceiveMaximum needs Mqtt:ProtocolVersion V500", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_CaFileWithoutCertificate_FailsClearly()
+    {
+        var empty = Path.GetTempFileName();
+        try
+        {
+            var options = new MqttClientOptions { Tls = new MqttTlsOptions { CaFile = empty } };
+
+            var ex = Assert.Throws<MqttException>(() => new MqttNetClient(options));
+
+            Assert.Contains("holds no PEM certificate", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
     }
 }
