@@ -29,9 +29,17 @@ internal sealed class SensorPublisher : IAsyncDisposable
     /// <summary>Messages published so far (each is one message the gateway will handle).</summary>
     public long Published { get; private set; }
 
-    public static async Task<SensorPublisher> ConnectAsync(string host, int port, string site)
+    public static async Task<SensorPublisher> ConnectAsync(string host, int port, string site, string? caFile = null)
     {
-        var client = new MqttNetClient(new MqttClientOptions { Host = host, Port = port, ClientId = $"test-sensors-{Guid.NewGuid():N}"[..23] });
+        var client = new MqttNetClient(new MqttClientOptions
+        {
+            Host = host,
+            Port = port,
+            ClientId = $"test-sensors-{Guid.NewGuid():N}"[..23],
+            Tls = caFile is null ? null : new MqttTlsOptions { CaFile = caFile },
+            ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(200),
+            ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
+        });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await client.ConnectAsync(cts.Token);
         return new SensorPublisher(client, site);
@@ -75,19 +83,23 @@ internal sealed class SensorPublisher : IAsyncDisposable
     }
 
     /// <summary>Streams a recording (already at the device rate and range) as 25-sample batches; returns the batch count.</summary>
-    public async Task<int> StreamAsync(string deviceId, DeviceRecording recording)
+    public Task<int> StreamAsync(string deviceId, DeviceRecording recording) =>
+        StreamAsync(deviceId, recording.X, recording.Y, recording.Z, recording.RangeG);
+
+    /// <summary>Streams samples in g (at <see cref="RateHz"/>) as 25-sample batches; returns the batch count.</summary>
+    public async Task<int> StreamAsync(string deviceId, float[] x, float[] y, float[] z, int rangeG)
     {
         var clock = Clock(deviceId);
         var batches = 0;
-        for (var start = 0; start < recording.Length; start += SamplesPerBatch)
+        for (var start = 0; start < x.Length; start += SamplesPerBatch)
         {
-            var n = Math.Min(SamplesPerBatch, recording.Length - start);
+            var n = Math.Min(SamplesPerBatch, x.Length - start);
             var samples = new short[3 * n];
             for (var i = 0; i < n; i++)
             {
-                samples[3 * i] = DeviceQuantizer.ToCounts(recording.X[start + i], recording.RangeG);
-                samples[(3 * i) + 1] = DeviceQuantizer.ToCounts(recording.Y[start + i], recording.RangeG);
-                samples[(3 * i) + 2] = DeviceQuantizer.ToCounts(recording.Z[start + i], recording.RangeG);
+                samples[3 * i] = DeviceQuantizer.ToCounts(x[start + i], rangeG);
+                samples[(3 * i) + 1] = DeviceQuantizer.ToCounts(y[start + i], rangeG);
+                samples[(3 * i) + 2] = DeviceQuantizer.ToCounts(z[start + i], rangeG);
             }
 
             var batch = new AccelBatch
@@ -96,7 +108,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
                 Sequence = clock.BatchSeq++,
                 FirstSampleTimeUs = (ulong)clock.TimeUs,
                 SamplePeriodUs = (uint)PeriodUs,
-                RangeG = (byte)recording.RangeG,
+                RangeG = (byte)rangeG,
                 SampleCount = n,
                 Samples = samples,
             };

@@ -80,4 +80,45 @@ public class GatewaySelfCheckTests
         Assert.Contains("disk", fault.Detail, StringComparison.Ordinal);
         Assert.Equal(1, fault.TriggerCount);
     }
+
+    [Fact]
+    public async Task CheckSelf_BrokerBackAfterAFault_TheFaultIsClearedNotLeftClaimingTheBrokerIsDown()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+        var service = gw.Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SupervisionService>().Single();
+        gw.Source.IsConnected = false;
+        await service.CheckSelfAsync(CancellationToken.None);
+        gw.Time.Advance(TimeSpan.FromSeconds(61));
+        await service.CheckSelfAsync(CancellationToken.None);
+        var fault = Assert.Single(await gw.Incidents.ListOpenAsync());
+        Assert.Contains("not connected to the MQTT broker", fault.Detail, StringComparison.Ordinal);
+
+        gw.Source.IsConnected = true;
+        await service.CheckSelfAsync(CancellationToken.None);
+
+        Assert.Empty(await gw.Incidents.ListOpenAsync());
+        var cleared = await gw.Incidents.GetAsync(fault.Id);
+        Assert.Equal(IncidentState.Resolved, cleared!.State);
+        Assert.Equal(IncidentOutcome.Cleared, cleared.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckSelf_BrokerDroppedMessages_FaultStaysOpenForAPersonAfterTheNextCleanCheck()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+        var service = gw.Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SupervisionService>().Single();
+        gw.Pipeline.Offer(new Edge.Gateway.Ingest.SensorMessage("$SYS/broker/publish/messages/dropped", "0"u8.ToArray()));
+        await service.CheckSelfAsync(CancellationToken.None);
+        gw.Pipeline.Offer(new Edge.Gateway.Ingest.SensorMessage("$SYS/broker/publish/messages/dropped", "5"u8.ToArray()));
+
+        await service.CheckSelfAsync(CancellationToken.None);
+        await service.CheckSelfAsync(CancellationToken.None);
+
+        var fault = Assert.Single(await gw.Incidents.ListOpenAsync());
+        Assert.Contains("broker-drops", fault.Detail, StringComparison.Ordinal);
+    }
 }

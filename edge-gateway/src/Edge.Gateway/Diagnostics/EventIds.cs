@@ -24,6 +24,7 @@ internal static class EventIds
     public const int TestPress = 1010;
     public const int IngestLoopFailed = 1011;
     public const int BrokerDroppedMessages = 1012;
+    public const int AcknowledgementsReleasedEarly = 1013;
 
     // Detection
     public const int ModelLoaded = 2001;
@@ -56,6 +57,7 @@ internal static class EventIds
     public const int GatewayCheckFailed = 4009;
     public const int SupervisionFailed = 4010;
     public const int DeviceFaultReported = 4020;
+    public const int GatewayCheckRecovered = 4011;
 
     // Registry
     public const int RegistryImported = 5001;

@@ -4,8 +4,8 @@ using Edge.Protocol;
 
 namespace Edge.Gateway.Ingest;
 
-/// <summary>A message waiting in a device's queue.</summary>
-internal readonly record struct PendingMessage(TopicKind Kind, ReadOnlyMemory<byte> Payload, DateTimeOffset Arrival, bool Retained);
+/// <summary>A message waiting in a device's queue, with the acknowledgement its transport still awaits (or null).</summary>
+internal readonly record struct PendingMessage(TopicKind Kind, ReadOnlyMemory<byte> Payload, DateTimeOffset Arrival, bool Retained, IDeliveryReceipt? Receipt = null);
 
 /// <summary>
 /// Everything ingest keeps for one device: two bounded queues (status/events before accelerometer

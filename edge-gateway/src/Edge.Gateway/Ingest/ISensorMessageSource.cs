@@ -3,7 +3,14 @@ using System.Threading.Channels;
 namespace Edge.Gateway.Ingest;
 
 /// <summary>A message from a sensor topic. The payload is owned by the receiver.</summary>
-public sealed record SensorMessage(string Topic, ReadOnlyMemory<byte> Payload, bool Retained = false);
+/// <param name="Topic">The MQTT topic.</param>
+/// <param name="Payload">The payload.</param>
+/// <param name="Retained">Replayed by the broker as a retained message.</param>
+/// <param name="Receipt">
+/// The acknowledgement the transport still awaits (null when none is due): ingest acknowledges only once
+/// the message is processed far enough that a gateway crash cannot lose what it carries (<see cref="AcknowledgementLedger"/>).
+/// </param>
+public sealed record SensorMessage(string Topic, ReadOnlyMemory<byte> Payload, bool Retained = false, IDeliveryReceipt? Receipt = null);
 
 /// <summary>
 /// Where sensor messages come from: the seam between ingest and the MQTT transport. Production uses

@@ -10,9 +10,16 @@ namespace Edge.Gateway.Ingest;
 public static class IngestExtensions
 {
     /// <summary>
-    /// Ingest over MQTT: the Edge.Mqtt client (MQTTnet) (section <c>Mqtt</c>, always a persistent session with a
-    /// fixed client id), the sensor message source and the pipeline. Register another
-    /// <see cref="ISensorMessageSource"/> before this call to replace the broker (tests).
+    /// Messages the broker may send the gateway before it acknowledges them. Held per device: the detector's
+    /// look-back (about 4 s, some 5 batches at 1 batch/s), so 20,000 holds a thousand sensors four times over
+    /// and still leaves room for ingest's own queue; beyond it the broker keeps messages in the session.
+    /// </summary>
+    public const int DefaultReceiveMaximum = 20_000;
+
+    /// <summary>
+    /// Ingest over MQTT: the Edge.Mqtt client (section <c>Mqtt</c>; always MQTT 5, a persistent session with
+    /// a fixed client id, and manual acknowledgement), the sensor message source and the pipeline. Register
+    /// another <see cref="ISensorMessageSource"/> before this call to replace the broker (tests).
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
@@ -38,8 +45,17 @@ public static class IngestExtensions
                 // The gateway must not lose what sensors send while it restarts: persistent session,
                 // fixed client id (the broker queues QoS 1 messages for it meanwhile). Read from the
                 // configuration, not IngestOptions, so a bad ingest value does not hide a bad Mqtt one.
+                // Nor what it was still working on when it died: messages are acknowledged only once
+                // processed, and MQTT 5's receive maximum sizes the window of those held (3.1.1 would be
+                // capped at the broker's max_inflight_messages, 20 by default).
                 mqtt.CleanSession = false;
                 mqtt.ClientId ??= $"edge-gateway-{(configuration["Ingest:SiteId"] is { Length: > 0 } site ? site : configuration["Site:Id"])}";
+                mqtt.ProtocolVersion = MqttProtocolVersion.V500;
+                mqtt.ManualAcknowledgement = true;
+                if (mqtt.ReceiveMaximum == 0)
+                {
+                    mqtt.ReceiveMaximum = DefaultReceiveMaximum;
+                }
             })
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttClientOptionsValidator>();
@@ -48,6 +64,7 @@ public static class IngestExtensions
             sp.GetRequiredService<ILogger<MqttSensorMessageSource>>()));
 
         builder.Services.AddSingleton<BrokerHealth>();
+        builder.Services.AddSingleton<AcknowledgementLedger>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddHostedService<IngestService>();
         return builder;

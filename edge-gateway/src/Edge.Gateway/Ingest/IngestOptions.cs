@@ -51,6 +51,15 @@ public sealed class IngestOptions
     [Range(1, 4096)]
     public int ClockWindowBatches { get; set; } = 64;
 
+    /// <summary>
+    /// Longest a device's accelerometer batches stay unacknowledged at the broker after its last batch
+    /// (see <see cref="AcknowledgementLedger"/>): a device that falls silent (offline, switched off) gets its
+    /// last batches acknowledged after this. Longer than a Wi-Fi drop after which the device replays a fall's
+    /// remaining samples; the broker keeps them in the session meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan AcknowledgementHoldLimit { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Each repeated warning (unknown device, malformed payload, queue full) is logged at most once per this interval per device and reason.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WarningLogInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -36,6 +36,7 @@ internal sealed partial class IngestPipeline
     private readonly DetectionStage _detection;
     private readonly DeviceSupervisor _supervisor;
     private readonly BrokerHealth _broker;
+    private readonly AcknowledgementLedger _acks;
     private readonly IIncidentService _incidents;
     private readonly IngestOptions _o;
     private readonly TimeProvider _time;
@@ -57,6 +58,8 @@ internal sealed partial class IngestPipeline
     private long _queued;
     private const int MaxPendingRaises = 1000;
     private readonly List<RaiseRequest> _pendingRaises = [];
+    private long _accelLastSampleUs = long.MinValue; // worker: set by ProcessAsync when a batch went into the stream
+    private bool _receiptKept; // worker: the ledger took the message's receipt (an alarm not yet stored)
 
     public IngestPipeline(
         ISensorMessageSource source,
@@ -64,6 +67,7 @@ internal sealed partial class IngestPipeline
         DetectionStage detection,
         DeviceSupervisor supervisor,
         BrokerHealth broker,
+        AcknowledgementLedger acks,
         IIncidentService incidents,
         IOptions<IngestOptions> options,
         TimeProvider time,
@@ -75,6 +79,7 @@ internal sealed partial class IngestPipeline
         _detection = detection;
         _supervisor = supervisor;
         _broker = broker;
+        _acks = acks;
         _incidents = incidents;
         _o = options.Value;
         _time = time;
@@ -152,6 +157,11 @@ internal sealed partial class IngestPipeline
     public OfferOutcome Offer(SensorMessage message)
     {
         var outcome = OfferCore(message);
+        if (outcome is not OfferOutcome.Queued)
+        {
+            AcknowledgementLedger.Done(message.Receipt); // refused or not ours: nothing more will use it
+        }
+
         if (outcome is not OfferOutcome.Queued and not OfferOutcome.BrokerStatus)
         {
             MarkHandled();
@@ -238,7 +248,7 @@ internal sealed partial class IngestPipeline
             return OfferOutcome.QueueFull;
         }
 
-        if (!device.TryEnqueue(new PendingMessage(kind, message.Payload, arrival, message.Retained), out var schedule))
+        if (!device.TryEnqueue(new PendingMessage(kind, message.Payload, arrival, message.Retained, message.Receipt), out var schedule))
         {
             _metrics.QueueDropped(Topics.Leaf(kind));
             if (_rateLimit.ShouldLog("queue:" + deviceId, out var suppressed))
@@ -285,9 +295,18 @@ internal sealed partial class IngestPipeline
             _pendingRaises.Clear();
             foreach (var request in retry)
             {
-                await RaiseOrKeepAsync(request, ct).ConfigureAwait(false);
+                if (await RaiseOrKeepAsync(request, ct).ConfigureAwait(false) && request.DeviceId is { } stored)
+                {
+                    _acks.Unpin(stored);
+                    if (request.Type == IncidentType.Fall)
+                    {
+                        _acks.FallStored(stored);
+                    }
+                }
             }
         }
+
+        _acks.Sweep();
 
         var now = _time.GetUtcNow();
         foreach (var device in _devices.Values)
@@ -371,6 +390,8 @@ internal sealed partial class IngestPipeline
         for (var i = 0; i < _o.FairnessQuantum && device.TryDequeue(out var message); i++)
         {
             Interlocked.Decrement(ref _queued);
+            _accelLastSampleUs = long.MinValue;
+            _receiptKept = false;
             try
             {
                 await ProcessAsync(device, message, ct).ConfigureAwait(false);
@@ -386,6 +407,7 @@ internal sealed partial class IngestPipeline
                 Log.ProcessingFailed(_logger, e, device.DeviceId, Topics.Leaf(message.Kind));
             }
 
+            Acknowledge(device, message);
             Interlocked.Increment(ref _processed);
             MarkHandled();
         }
@@ -453,6 +475,7 @@ internal sealed partial class IngestPipeline
         {
             case MessageType.Accel:
                 _delivered.Clear();
+                _accelLastSampleUs = LastSampleUs(result.Accel);
                 device.Stream.Push(result.Accel, message.Arrival, _delivered);
                 await HandleDeliveredAsync(device, ct).ConfigureAwait(false);
                 break;
@@ -493,7 +516,15 @@ internal sealed partial class IngestPipeline
         var alert = fall.Alert;
         Log.FallDetected(_logger, a.DeviceId, a.ResidentName, alert.Score, alert.Threshold, alert.PeakMagnitudeG);
         var detail = $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
-        await RaiseOrKeepAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+        if (await RaiseOrKeepAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false))
+        {
+            _acks.FallStored(a.DeviceId);
+        }
+        else
+        {
+            _acks.Pin(a.DeviceId);
+        }
+
         var latency = _time.GetUtcNow() - fall.BatchArrival;
         _metrics.DetectionLatency(latency);
         Log.FallCommitted(_logger, a.DeviceId, latency.TotalMilliseconds);
@@ -502,11 +533,13 @@ internal sealed partial class IngestPipeline
     // An alarm is never dropped because the database failed once: it is kept (bounded) and retried on
     // every sweep; meanwhile the escalation engine pages it from memory (UnstoredAlarms). The log line carries
     // resident, room and type, once per alarm and then at most once per WarningLogInterval with a count.
-    private async ValueTask RaiseOrKeepAsync(RaiseRequest request, CancellationToken ct)
+    // True when stored now.
+    private async ValueTask<bool> RaiseOrKeepAsync(RaiseRequest request, CancellationToken ct)
     {
         try
         {
             await _incidents.RaiseAsync(request, ct).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -519,8 +552,33 @@ internal sealed partial class IngestPipeline
             {
                 Log.RaiseDeferred(_logger, e, IncidentNames.Name(request.Type), request.ResidentName ?? request.Subject, request.RoomName ?? "-", request.EventAt, e.Message, suppressed);
             }
+
+            return false;
         }
     }
+
+    // After a message is processed: a batch that went into the stream is held until detection is past
+    // it; anything else is acknowledged now (unless an unstored alarm kept it).
+    private void Acknowledge(DeviceChannel device, in PendingMessage message)
+    {
+        _acks.Advance(device.DeviceId, device.Stream.LastDeviceUs, device.Stream.Counters.Reboots);
+        if (_receiptKept)
+        {
+            return;
+        }
+
+        if (_accelLastSampleUs != long.MinValue)
+        {
+            _acks.Hold(device.DeviceId, message.Receipt, _accelLastSampleUs, message.Arrival);
+        }
+        else
+        {
+            AcknowledgementLedger.Done(message.Receipt);
+        }
+    }
+
+    private static long LastSampleUs(AccelBatch batch) =>
+        (long)Math.Min(batch.FirstSampleTimeUs, long.MaxValue / 2) + ((long)Math.Max(0, batch.SampleCount - 1) * batch.SamplePeriodUs);
 
     private void HandleStatus(DeviceChannel device, DeviceStatus status, in PendingMessage message)
     {
@@ -565,7 +623,12 @@ internal sealed partial class IngestPipeline
         {
             case EventKind.ButtonPress:
                 var at = device.Stream.Clock.ToGatewayTime((long)e.DeviceTimeUs, message.Arrival);
-                await RaiseOrKeepAsync(new RaiseRequest(IncidentType.ManualCall, a.ResidentId, at, $"Call button pressed on {a.DeviceId}.", "button", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
+                if (!await RaiseOrKeepAsync(new RaiseRequest(IncidentType.ManualCall, a.ResidentId, at, $"Call button pressed on {a.DeviceId}.", "button", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false))
+                {
+                    _acks.HoldUntilStored(device.DeviceId, message.Receipt);
+                    _receiptKept = true;
+                }
+
                 _metrics.EventLatency(_time.GetUtcNow() - message.Arrival);
                 break;
             case EventKind.TestPress:

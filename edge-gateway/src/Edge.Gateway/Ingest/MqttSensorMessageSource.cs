@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Edge.Gateway.Ingest;
 
 /// <summary>
-/// Adapter from the MQTT transport (<see cref="IMqttClient"/>) to ingest. The client runs a
-/// persistent session (clean_session=false, fixed client id, QoS 1 subscriptions), so the broker queues
-/// sensor messages while the gateway restarts.
+/// Adapter from the MQTT transport (<see cref="IMqttClient"/>, MQTTnet) to ingest. The client runs a
+/// persistent session (fixed client id, QoS 1 subscriptions, MQTT 5 with a session that never expires)
+/// with manual acknowledgement, so the broker keeps sensor messages while the gateway restarts, and keeps
+/// those ingest has not finished with (see <see cref="AcknowledgementLedger"/>) across a crash.
 /// </summary>
 internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IAsyncDisposable
 {
@@ -66,7 +67,8 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IA
         {
             await foreach (var m in _client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                await _messages.Writer.WriteAsync(new SensorMessage(m.Topic, m.Payload, m.Retain), _stop.Token).ConfigureAwait(false);
+                var receipt = m.RequiresAcknowledgement ? new Receipt(_client, m) : null;
+                await _messages.Writer.WriteAsync(new SensorMessage(m.Topic, m.Payload, m.Retain, receipt), _stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -76,6 +78,11 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IA
         {
             _messages.Writer.TryComplete();
         }
+    }
+
+    private sealed class Receipt(IMqttClient client, MqttMessage message) : IDeliveryReceipt
+    {
+        public void Acknowledge() => client.Acknowledge(message);
     }
 
     private static partial class Log

@@ -16,7 +16,11 @@ internal sealed partial class SupervisionService(
 {
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+    // Checks that report something that happened (messages the broker dropped, a clock jump) rather than
+    // a state that can end: a fault that included one stays open for a person to resolve.
+    private static readonly HashSet<string> EventChecks = new(["broker-drops", "clock"], StringComparer.Ordinal);
     private HashSet<string> _failing = new(StringComparer.Ordinal);
+    private bool _faultHasEvent;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +74,25 @@ internal sealed partial class SupervisionService(
             var detail = "Gateway fault: " + string.Join("; ", failures.Select(f => $"{f.Check}: {f.Problem}"));
             Log.Fault(logger, detail);
             await incidents.RaiseAsync(new RaiseRequest(IncidentType.GatewayFault, IncidentService.GatewaySubject, time.GetUtcNow(), detail, "self-check"), ct).ConfigureAwait(false);
+            _faultHasEvent |= fresh.Any(f => EventChecks.Contains(f.Check));
+        }
+
+        var recovered = _failing.Where(c => !now.Contains(c)).ToList();
+        if (recovered.Count > 0 && now.Count == 0)
+        {
+            // A fault that was a state (broker unreachable, disk full, model missing) and has ended must not
+            // go on claiming it: the open gateway fault is cleared. One that reported an event stays open.
+            if (!_faultHasEvent)
+            {
+                await incidents.ClearAsync(IncidentService.GatewaySubject, IncidentType.GatewayFault, $"Recovered ({string.Join(", ", recovered)}): every self-check passes again.", "self-check", ct).ConfigureAwait(false);
+            }
+
+            _faultHasEvent = false;
+        }
+
+        foreach (var check in recovered)
+        {
+            Log.CheckRecovered(logger, check);
         }
 
         _failing = now;
@@ -82,6 +105,9 @@ internal sealed partial class SupervisionService(
 
         [LoggerMessage(EventId = Diagnostics.EventIds.GatewayCheckFailed, Level = LogLevel.Warning, Message = "Self-check {Check} failed: {Problem}")]
         public static partial void CheckFailed(ILogger logger, string check, string problem);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayCheckRecovered, Level = LogLevel.Information, Message = "Self-check {Check} passes again")]
+        public static partial void CheckRecovered(ILogger logger, string check);
 
         [LoggerMessage(EventId = Diagnostics.EventIds.SupervisionFailed, Level = LogLevel.Error, Message = "Supervision pass failed; retrying at the next check")]
         public static partial void Failed(ILogger logger, Exception exception);

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edge.Protocol;
+using Edge.TestKit;
+
+namespace Edge.Gateway.IntegrationTests;
+
+/// <summary>
+/// A scratch site for gateway child processes (<see cref="ChildGateway"/>): the site file, a config file
+/// against a given broker, the status endpoint, and the signals tests wait on.
+/// </summary>
+internal sealed class GatewayProcessSite : IDisposable
+{
+    private readonly TempDirectory _dir;
+
+    private GatewayProcessSite(TempDirectory dir, string config, int httpPort)
+    {
+        _dir = dir;
+        ConfigFile = config;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string ConfigFile { get; }
+
+    /// <summary>The gateway's loopback status endpoint.</summary>
+    public HttpClient Http { get; }
+
+    public static async Task<GatewayProcessSite> CreateAsync(MosquittoBroker broker, string name, Dictionary<string, string?>? extra = null)
+    {
+        var dir = new TempDirectory(name);
+        await File.WriteAllTextAsync(dir.File("site.json"), InProcessGateway.SiteJson);
+        var port = ChildGateway.FreePort();
+        var settings = InProcessGateway.Settings(broker, dir);
+        settings["Diagnostics:HttpPort"] = port.ToString(CultureInfo.InvariantCulture);
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+
+        var config = dir.File("gateway.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(Nest(settings)));
+        return new GatewayProcessSite(dir, config, port);
+    }
+
+    public ChildProcess Start() => ChildGateway.Start(ConfigFile);
+
+    /// <summary>Open incidents, from the status endpoint.</summary>
+    public async Task<List<JsonElement>> OpenIncidentsAsync() => (await Http.GetFromJsonAsync<List<JsonElement>>("api/incidents"))!;
+
+    /// <summary>Batches the gateway's stream has delivered for <paramref name="deviceId"/> (0 before the first).</summary>
+    public async Task<long> DeliveredAsync(string deviceId)
+    {
+        var ingest = await Http.GetFromJsonAsync<JsonElement>("api/ingest");
+        foreach (var device in ingest.GetProperty("devices").EnumerateArray())
+        {
+            if (device.GetProperty("deviceId").GetString() == deviceId)
+            {
+                return device.GetProperty("batchesDelivered").GetInt64();
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// The gateway's subscriptions are in place once a probe from an unregistered device is logged. The
+    /// gateway logs each unknown device once a minute, so each wait needs its own <paramref name="probeId"/>.
+    /// </summary>
+    public static async Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors, string probeId = "probe")
+    {
+        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = probeId, Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
+        var line = $"unknown device {probeId} ";
+        var seen = gateway.CountLines(line);
+        for (var i = 0; i < 100; i++)
+        {
+            await sensors.PublishAsync(Topics.For(InProcessGateway.Site, probeId, TopicKind.Event), probe);
+            try
+            {
+                await gateway.WaitForLineCountAsync(line, seen + 1, TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        throw new TimeoutException("the gateway never subscribed");
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private static Dictionary<string, object> Nest(Dictionary<string, string?> flat)
+    {
+        var root = new Dictionary<string, object>();
+        foreach (var (key, value) in flat)
+        {
+            var parts = key.Split(':');
+            var node = root;
+            foreach (var p in parts[..^1])
+            {
+                if (!node.TryGetValue(p, out var child))
+                {
+                    child = new Dictionary<string, object>();
+                    node[p] = child;
+                }
+
+                node = (Dictionary<string, object>)child;
+            }
+
+            node[parts[^1]] = value!;
+        }
+
+        return root;
+    }
+}
