@@ -39,13 +39,14 @@ public sealed class MosquittoFilesTests
     }
 
     [Fact]
-    public void RenderAcl_Gateway_ReadsItsSiteAndWritesOnlyConfigTopics()
+    public void RenderAcl_Gateway_ReadsItsSiteAndTheBrokersDropCounterAndWritesOnlyConfigTopics()
     {
         string[] lines = MosquittoFiles.RenderAcl(Inventory()).Split('\n');
 
         int start = Array.IndexOf(lines, "user gateway.oak");
         string[] section = lines.Skip(start + 1).TakeWhile(l => l.Length > 0).ToArray();
-        Assert.Equal(["topic read care/oak/sensors/#", "topic write care/oak/sensors/+/config"], section);
+        Assert.Equal(["topic read care/oak/sensors/#", "topic write care/oak/sensors/+/config", "topic read $SYS/broker/publish/messages/dropped"], section);
+        Assert.Single(lines, l => l.Contains("$SYS", StringComparison.Ordinal) && !l.StartsWith('#'));
         Assert.DoesNotContain(lines, l => l.StartsWith("pattern", StringComparison.Ordinal) || l.Contains("readwrite", StringComparison.Ordinal));
     }
 

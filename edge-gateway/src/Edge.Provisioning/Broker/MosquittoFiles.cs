@@ -54,6 +54,9 @@ public static class MosquittoFiles
     /// <summary>Byte bound on the same queue: every queued message at the protocol's largest size.</summary>
     public static long MaxQueuedBytes(SiteInventory inventory) => (long)MaxQueuedMessages(inventory) * WireFormat.MaxMessageSize;
 
+    /// <summary>The one $SYS topic the gateway may read: the broker's count of messages dropped for full queues.</summary>
+    public const string BrokerDropCounterTopic = "$SYS/broker/publish/messages/dropped";
+
     /// <summary>The gateway's MQTT user name for <paramref name="siteId"/>.</summary>
     public static string GatewayUsername(string siteId) => "gateway." + siteId;
 
@@ -141,7 +144,9 @@ public static class MosquittoFiles
     /// broker/acl. One <c>user</c> section per account rather than <c>pattern</c> lines with %u: user
     /// names carry the hardware generation (so a replaced device's old name is gone, not just its
     /// password), the file states exactly what each credential may do, and retiring a device deletes
-    /// its section. Anything not listed is denied, $SYS included.
+    /// its section. Anything not listed is denied, $SYS included, except one $SYS topic for the gateway:
+    /// <c>$SYS/broker/publish/messages/dropped</c>, the broker's count of messages it dropped because a
+    /// subscriber's queue was full, which is the gateway's only way to see such a loss.
     /// </summary>
     public static string RenderAcl(SiteInventory inventory)
     {
@@ -150,10 +155,12 @@ public static class MosquittoFiles
         var b = new StringBuilder();
         b.AppendLine(CultureInfo.InvariantCulture, $"# Mosquitto ACL for site '{site}', written by 'edge provision' from site.json. Anything not listed is denied.");
         b.AppendLine();
-        b.AppendLine("# The gateway reads every sensor of its site and writes their config topics.");
+        b.AppendLine("# The gateway reads every sensor of its site and writes their config topics. Of $SYS it reads");
+        b.AppendLine("# only the broker's drop counter, so its self-check sees messages the broker threw away.");
         b.AppendLine(CultureInfo.InvariantCulture, $"user {inventory.Gateway.Username}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {Topics.Root}/{site}/sensors/#");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Config)}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"topic read {BrokerDropCounterTopic}");
         foreach (DeviceRecord device in inventory.ActiveDevices)
         {
             b.AppendLine();
