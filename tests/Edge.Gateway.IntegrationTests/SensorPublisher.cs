@@ -47,9 +47,9 @@ internal sealed class SensorPublisher : IAsyncDisposable
 
     public Task PublishRawAsync(string deviceId, TopicKind kind, byte[] payload) => PublishAsync(Topics.For(_site, deviceId, kind), payload);
 
-    public async Task PublishAsync(string topic, byte[] payload)
+    public async Task PublishAsync(string topic, byte[] payload, bool retain = false)
     {
-        await _client.PublishAsync(topic, payload, MqttQos.AtLeastOnce, retain: false, CancellationToken.None);
+        await _client.PublishAsync(topic, payload, MqttQos.AtLeastOnce, retain, CancellationToken.None);
         Published++;
     }
 
@@ -75,11 +75,11 @@ internal sealed class SensorPublisher : IAsyncDisposable
         return PublishRawAsync(deviceId, TopicKind.Status, WireEncoder.ToBytes(status));
     }
 
-    public Task ButtonAsync(string deviceId)
+    public Task ButtonAsync(string deviceId, bool retain = false)
     {
         var clock = Clock(deviceId);
         var e = new DeviceEvent { DeviceId = deviceId, Sequence = clock.EventSeq++, Kind = EventKind.ButtonPress, DeviceTimeUs = (ulong)clock.TimeUs };
-        return PublishRawAsync(deviceId, TopicKind.Event, WireEncoder.ToBytes(e));
+        return PublishAsync(Topics.For(_site, deviceId, TopicKind.Event), WireEncoder.ToBytes(e), retain);
     }
 
     /// <summary>Streams a recording (already at the device rate and range) as 25-sample batches; returns the batch count.</summary>

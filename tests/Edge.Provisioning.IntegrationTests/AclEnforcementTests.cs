@@ -131,10 +131,11 @@ public sealed class AclEnforcementTests
         Assert.Empty(elmSeen);
 
         // ... but the oak gateway, subscribed to everything, sees nothing of elm and of $SYS only the drop counter.
-        // It also cannot write outside its site's config topics (another site, or a sensor's data).
+        // It also cannot write another site's topics or a sensor's status. (It may write its own site's accel
+        // and event topics, only to delete retained replays there: Mosquitto cannot refuse retain per topic.)
         await Sync.PublishAsync(oakGateway, Topics.For("elm", "dev-e", TopicKind.Config), "cross-site");
-        await Sync.PublishAsync(oakGateway, T("dev-a", TopicKind.Accel), "gateway-spoof");
-        await Sync.PublishAsync(oakGateway, T("dev-a", TopicKind.Event), "gateway-spoof");
+        await Sync.PublishAsync(oakGateway, Topics.For("elm", "dev-e", TopicKind.Event), "cross-site");
+        await Sync.PublishAsync(oakGateway, T("dev-a", TopicKind.Status), "gateway-spoof");
         List<MqttMessage> afterward = await Sync.MarkerAsync(oakGateway, T("dev-b", TopicKind.Config), oakGateway);
         AssertOnlyDropCounter(afterward);
         List<MqttMessage> elmAfterward = await Sync.MarkerAsync(elmGateway, Topics.For("elm", "dev-e", TopicKind.Config), elmGateway);

@@ -148,7 +148,10 @@ public sealed class GatewayUplinkTests
 
             var summary = stored.Concat(await cloud.Store.GetEventsAsync(TestCloud.SiteId, default)).First(e => e.Type == UplinkEventTypes.HealthSummary);
             Assert.Contains("\"deviceId\":\"dev-a\"", summary.Payload, StringComparison.Ordinal);
-            Assert.Contains("\"residentRef\":\"res-bob\"", summary.Payload, StringComparison.Ordinal);
+            // The resident is a pseudonym (issue 16): the ids here look like names ("res-bob"), and must not leave the site.
+            var bobRef = await host.Services.GetRequiredService<ResidentPseudonyms>().ForAsync("res-bob", null, CancellationToken.None);
+            Assert.Matches("^r-[a-z2-7]{20}$", bobRef);
+            Assert.Contains($"\"residentRef\":\"{bobRef}\"", summary.Payload, StringComparison.Ordinal);
             var devices = await cloud.Store.GetDevicesAsync([TestCloud.SiteId], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), default);
             Assert.Equal(["dev-a", "dev-b"], devices.Select(d => d.DeviceId).Order(StringComparer.Ordinal));
 
@@ -158,6 +161,8 @@ public sealed class GatewayUplinkTests
             {
                 Assert.DoesNotContain("Alice", b, StringComparison.Ordinal);
                 Assert.DoesNotContain("water", b, StringComparison.Ordinal);
+                Assert.DoesNotContain("res-alice", b, StringComparison.Ordinal);
+                Assert.DoesNotContain("res-bob", b, StringComparison.Ordinal);
             });
             await watchStop.CancelAsync();
             await watch;

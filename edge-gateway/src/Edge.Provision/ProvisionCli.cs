@@ -52,6 +52,7 @@ public static class ProvisionCli
         root.Add(StaffCommand(console));
         root.Add(PolicyCommand(console));
         root.Add(CloudKeyCommand(console));
+        root.Add(ClearRetainedCommand(console));
         return root;
     }
 
@@ -186,7 +187,8 @@ public static class ProvisionCli
         IssuedDevice issued = p.ReplaceDevice(parse.GetRequiredValue<string>("--device"), Mode(parse));
         console.Out.WriteLine($"New credentials for device '{issued.DeviceId}'; the previous hardware's credentials are revoked once the broker reloads.");
         PrintIssued(console, issued);
-        Reload(parse, console);
+        bool reloaded = Reload(parse, console);
+        ClearRetained(p, console, issued.DeviceId, includeConfig: false, reloaded);
         return 0;
     }
 
@@ -196,8 +198,33 @@ public static class ProvisionCli
         string id = parse.GetRequiredValue<string>("--device");
         p.RetireDevice(id);
         console.Out.WriteLine($"Retired device '{id}': removed from the broker's password file and ACL, config file deleted.");
-        Reload(parse, console);
+        bool reloaded = Reload(parse, console);
+        ClearRetained(p, console, id, includeConfig: true, reloaded);
         return 0;
+    }
+
+    // A clone of the old hardware may have left retained messages (a call-button press above all): deleted on the
+    // broker now. If it cannot be reached, say so and how to finish; the gateway refuses such replays anyway.
+    private static bool ClearRetained(SiteProvisioner p, ProvisionConsole console, string deviceId, bool includeConfig, bool reloaded)
+    {
+        SiteLayout layout = p.Layout;
+        var (username, password) = p.ProvisionerAccount();
+        string site = p.LoadInventory().SiteId;
+        RetainedClearResult result = RetainedMessageCleaner.ClearAsync(
+            GatewaySettingsFile.ReadMqttAccount(layout), username, password, RetainedMessageCleaner.TopicsOf(site, deviceId, includeConfig),
+            reloaded ? TimeSpan.FromSeconds(5) : TimeSpan.Zero, CancellationToken.None).GetAwaiter().GetResult();
+        if (result.Deleted)
+        {
+            console.Out.WriteLine($"Deleted the retained messages of '{deviceId}' on the broker.");
+            return true;
+        }
+
+        console.Error.WriteLine($"warning: the retained messages of '{deviceId}' were not deleted: {result.Problem}.");
+        console.Error.WriteLine(result.Refused
+            ? $"  Reload the broker, then run: edge provision clear-retained --dir {layout.Root} --device {deviceId}"
+            : $"  Once the broker runs, run: edge provision clear-retained --dir {layout.Root} --device {deviceId}");
+        console.Error.WriteLine("  (The gateway never raises a retained call or fall, and deletes any it is replayed.)");
+        return false;
     }
 
     private static void PrintIssued(ProvisionConsole console, IssuedDevice issued)
@@ -209,17 +236,39 @@ public static class ProvisionCli
         o.WriteLine("              (0600, holds the sensor's passwords: delete it once the sensor is flashed and connected)");
     }
 
-    private static void Reload(ParseResult parse, ProvisionConsole console)
+    private static bool Reload(ParseResult parse, ProvisionConsole console)
     {
         if (parse.GetValue<int?>("--reload-pid") is int pid)
         {
             UnixFiles.SendHangup(pid);
             console.Out.WriteLine($"Broker (pid {pid}) told to reload: the change is in force.");
+            return true;
         }
-        else
+
+        console.Out.WriteLine("Reload the broker now so this takes effect: sudo systemctl reload mosquitto   (or: kill -HUP <broker pid>)");
+        return false;
+    }
+
+    private static Command ClearRetainedCommand(ProvisionConsole console)
+    {
+        var device = new Option<string>("--device") { Description = "Device id (active or retired).", Required = true };
+        var config = new Option<bool>("--include-config") { Description = "Also delete the retained config on its config topic (as 'retire' does)." };
+        var command = new Command("clear-retained", "Delete a sensor's retained messages on the site broker (replace and retire do this themselves when the broker is reachable).")
         {
-            console.Out.WriteLine("Reload the broker now so this takes effect: sudo systemctl reload mosquitto   (or: kill -HUP <broker pid>)");
-        }
+            DirOption(), device, config,
+        };
+        command.SetAction(parse => Guard(console, () =>
+        {
+            var p = new SiteProvisioner(SiteDir(parse), console.Time);
+            string id = parse.GetRequiredValue(device);
+            if (p.LoadInventory().FindDevice(id) is null)
+            {
+                throw new ProvisioningException($"There is no device '{id}' in this site.");
+            }
+
+            return ClearRetained(p, console, id, parse.GetValue(config), reloaded: true) ? 0 : 1;
+        }));
+        return command;
     }
 
     private static Command ListCommand(ProvisionConsole console)

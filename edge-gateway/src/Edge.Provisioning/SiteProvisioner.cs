@@ -174,6 +174,7 @@ public sealed class SiteProvisioner
             Username = MosquittoFiles.GatewayUsername(request.SiteId),
             PasswordHash = MosquittoPasswordHash.Create(gatewayPassword, inventory.Broker.PasswordIterations),
         };
+        EnsureProvisioner(inventory);
 
         string? generatedCloudKey = request.CloudUrl is not null && request.CloudKey is null ? Secrets.NewCloudKey() : null;
         WriteGatewaySettings(inventory, gatewayPassword, request.CloudKey ?? generatedCloudKey);
@@ -263,11 +264,45 @@ public sealed class SiteProvisioner
         return device;
     }
 
+    /// <summary>
+    /// The provisioning tool's own MQTT account, which deletes retained messages: its user name and password.
+    /// Created (and written to the broker's password file and ACL) when the site has none yet; the broker must
+    /// then reload before the account works.
+    /// </summary>
+    public (string Username, string Password) ProvisionerAccount()
+    {
+        SiteInventory inventory = SiteInventoryJson.Load(_layout.Inventory);
+        if (EnsureProvisioner(inventory))
+        {
+            Commit(inventory);
+        }
+
+        return (inventory.Provisioner!.Username, File.ReadAllText(_layout.ProvisionerPassword).Trim());
+    }
+
+    private bool EnsureProvisioner(SiteInventory inventory)
+    {
+        if (inventory.Provisioner is not null && File.Exists(_layout.ProvisionerPassword))
+        {
+            return false;
+        }
+
+        string password = Secrets.NewMqttPassword();
+        UnixFiles.WriteText(_layout.ProvisionerPassword, password + "\n", UnixFiles.Secret);
+        inventory.Provisioner = new CredentialRecord
+        {
+            Username = MosquittoFiles.ProvisionerUsername(inventory.SiteId),
+            PasswordHash = MosquittoPasswordHash.Create(password, inventory.Broker.PasswordIterations),
+        };
+        return true;
+    }
+
     /// <summary>New hardware for the same resident: a new user name and password; the old ones stop working on reload.</summary>
     public IssuedDevice ReplaceDevice(string deviceId, DeviceMode mode)
     {
         SiteInventory inventory = SiteInventoryJson.Load(_layout.Inventory);
         DeviceRecord device = RequireActive(inventory, deviceId);
+        EnsureProvisioner(inventory);
         device.Generation++;
         string configPath = Issue(inventory, device, mode, _time.GetUtcNow());
         Commit(inventory);
@@ -279,6 +314,7 @@ public sealed class SiteProvisioner
     {
         SiteInventory inventory = SiteInventoryJson.Load(_layout.Inventory);
         DeviceRecord device = RequireActive(inventory, deviceId);
+        EnsureProvisioner(inventory);
         device.Status = DeviceState.Retired;
         device.RetiredAt = _time.GetUtcNow();
         device.Credential.PasswordHash = "";
@@ -432,6 +468,8 @@ public sealed class SiteProvisioner
                 ["GatewayId"] = inventory.SiteId,
                 ["SiteId"] = inventory.SiteId,
                 ["GatewayKey"] = cloudKey,
+                // The secret behind the pseudonymous resident references sent to the cloud (never sent itself).
+                ["ResidentPseudonymKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             };
         }
 

@@ -39,15 +39,46 @@ public sealed class MosquittoFilesTests
     }
 
     [Fact]
-    public void RenderAcl_Gateway_ReadsItsSiteAndTheBrokersDropCounterAndWritesOnlyConfigTopics()
+    public void RenderAcl_Gateway_ReadsItsSiteAndTheDropCounter_WritesConfig_AndMayWriteAccelAndEventToDeleteRetainedReplays()
     {
         string[] lines = MosquittoFiles.RenderAcl(Inventory()).Split('\n');
 
         int start = Array.IndexOf(lines, "user gateway.oak");
         string[] section = lines.Skip(start + 1).TakeWhile(l => l.Length > 0).ToArray();
-        Assert.Equal(["topic read care/oak/sensors/#", "topic write care/oak/sensors/+/config", "topic read $SYS/broker/publish/messages/dropped"], section);
+        Assert.Equal(
+            [
+                "topic read care/oak/sensors/#",
+                "topic write care/oak/sensors/+/accel",
+                "topic write care/oak/sensors/+/event",
+                "topic write care/oak/sensors/+/config",
+                "topic read $SYS/broker/publish/messages/dropped",
+            ],
+            section);
         Assert.Single(lines, l => l.Contains("$SYS", StringComparison.Ordinal) && !l.StartsWith('#'));
         Assert.DoesNotContain(lines, l => l.StartsWith("pattern", StringComparison.Ordinal) || l.Contains("readwrite", StringComparison.Ordinal));
+        Assert.DoesNotContain("provision.", string.Join('\n', lines), StringComparison.Ordinal); // none on this (older) inventory
+    }
+
+    [Fact]
+    public void RenderAclAndPasswords_Provisioner_WritesDeviceTopicsOnly_ReadsNothing()
+    {
+        SiteInventory inventory = Inventory();
+        inventory.Provisioner = new CredentialRecord { Username = "provision.oak", PasswordHash = "$7$10000$P$HASH" };
+
+        string[] lines = MosquittoFiles.RenderAcl(inventory).Split('\n');
+        string passwd = MosquittoFiles.RenderPasswordFile(inventory);
+
+        int start = Array.IndexOf(lines, "user provision.oak");
+        string[] section = lines.Skip(start + 1).TakeWhile(l => l.Length > 0).ToArray();
+        Assert.Equal(
+            [
+                "topic write care/oak/sensors/+/accel",
+                "topic write care/oak/sensors/+/status",
+                "topic write care/oak/sensors/+/event",
+                "topic write care/oak/sensors/+/config",
+            ],
+            section);
+        Assert.Contains("provision.oak:$7$10000$P$HASH\n", passwd, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,6 +112,8 @@ public sealed class MosquittoFilesTests
         Assert.Contains("listener 8883", lines);
         Assert.Single(lines, l => l.StartsWith("listener", StringComparison.Ordinal));
         Assert.Contains("certfile /srv/edge/oak/broker/server.crt", lines);
+        Assert.Contains("check_retain_source true", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("retain_available", StringComparison.Ordinal)); // status and config need retain
     }
 
     [Fact]

@@ -239,7 +239,12 @@ public sealed class ProvisionCliTests : IDisposable
         CliResult r = Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
 
         Assert.DoesNotContain(key, r.Out + r.Error, StringComparison.Ordinal);
-        Assert.Equal(key, JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!["GatewayKey"]!.GetValue<string>());
+        JsonNode uplink = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!;
+        Assert.Equal(key, uplink["GatewayKey"]!.GetValue<string>());
+        // The site secret behind the pseudonymous resident references: 32 random bytes, never printed.
+        string pseudonymKey = uplink["ResidentPseudonymKey"]!.GetValue<string>();
+        Assert.Equal(32, Convert.FromBase64String(pseudonymKey).Length);
+        Assert.DoesNotContain(pseudonymKey, r.Out + r.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class SiteProvisionerTests : IDisposable
             [.. Enumerable.Range(1, 20).Select(i => new NewDevice($"sim-{i:D3}", $"Resident {i}", $"{i}", "north", DeviceMode.Streaming))]);
 
         Assert.Equal(20, issued.Select(d => d.Username).Distinct().Count());
-        Assert.Equal(21, File.ReadAllLines(provisioner.Layout.PasswordFile).Length); // + gateway
+        Assert.Equal(22, File.ReadAllLines(provisioner.Layout.PasswordFile).Length); // + gateway + the provisioning tool
         Assert.Equal(20, SiteInventoryJson.Load(provisioner.Layout.Inventory).ActiveDevices.Count());
     }
 

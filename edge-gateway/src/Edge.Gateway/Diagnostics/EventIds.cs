@@ -25,6 +25,9 @@ internal static class EventIds
     public const int IngestLoopFailed = 1011;
     public const int BrokerDroppedMessages = 1012;
     public const int AcknowledgementsReleasedEarly = 1013;
+    public const int RetainedMessageIgnored = 1014;
+    public const int RetainedMessageCleared = 1015;
+    public const int RetainedMessageClearFailed = 1016;
 
     // Detection
     public const int ModelLoaded = 2001;

@@ -12,8 +12,9 @@ namespace Edge.Gateway.Diagnostics;
 
 /// <summary>
 /// A tiny read-only JSON endpoint on 127.0.0.1 for the demo and for a technician with ssh: open
-/// incidents, the device board, ingest counters and unprotected minutes. No writes, no auth (loopback
-/// only). The staff page (alerting) will be a proper ASP.NET Core app.
+/// incidents, the device board, ingest counters and unprotected minutes. No writes and no sign-in
+/// (loopback only), so it leaves residents' names and carers' notes out: any local account can read it.
+/// Residents appear by registry id and room; names are on the signed-in staff page.
 /// </summary>
 internal sealed partial class StatusEndpoint(
     IOptions<DiagnosticsOptions> options,
@@ -71,9 +72,9 @@ internal sealed partial class StatusEndpoint(
         {
             object? body = context.Request.HttpMethod != "GET" ? null : context.Request.Url?.AbsolutePath switch
             {
-                "/api/incidents" => await incidents.ListOpenAsync(ct).ConfigureAwait(false),
-                "/api/incidents/recent" => await incidents.ListAsync(time.GetUtcNow().AddDays(-1), time.GetUtcNow().AddMinutes(1), 500, ct).ConfigureAwait(false),
-                "/api/devices" => supervisor.GetBoard(),
+                "/api/incidents" => WithoutNames(await incidents.ListOpenAsync(ct).ConfigureAwait(false)),
+                "/api/incidents/recent" => WithoutNames(await incidents.ListAsync(time.GetUtcNow().AddDays(-1), time.GetUtcNow().AddMinutes(1), 500, ct).ConfigureAwait(false)),
+                "/api/devices" => supervisor.GetBoard().Select(d => d with { ResidentName = "" }).ToList(),
                 "/api/ingest" => new { totals = ingest.GetTotals(), devices = ingest.GetDeviceCounters() },
                 "/api/unprotected" => await unprotected.QueryAsync(time.GetUtcNow().AddDays(-1), time.GetUtcNow(), null, ct).ConfigureAwait(false),
                 _ => null,
@@ -100,6 +101,8 @@ internal sealed partial class StatusEndpoint(
             response.Close();
         }
     }
+
+    private static List<Incident> WithoutNames(IEnumerable<Incident> list) => [.. list.Select(i => i with { ResidentName = null, Note = null })];
 
     private static partial class Log
     {

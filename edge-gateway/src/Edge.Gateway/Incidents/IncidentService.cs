@@ -27,6 +27,9 @@ public sealed partial class IncidentService(
     /// <summary>Actor name for transitions made by the gateway itself.</summary>
     public const string SystemActor = "gateway";
 
+    /// <summary>The longest resolve note kept (a few paragraphs; a note is not a document store).</summary>
+    public const int MaxNoteLength = 2000;
+
     private const int WatchBuffer = 1024;
     private const string SelectColumns = "id, type, subject, resident_id, resident_name, device_id, room_id, room_name, state, raised_at, event_at, last_triggered_at, trigger_count, accepted_at, accepted_by, resolved_at, resolved_by, outcome, note, detail";
 
@@ -149,6 +152,11 @@ public sealed partial class IncidentService(
         if (outcome == IncidentOutcome.Other && string.IsNullOrWhiteSpace(note))
         {
             throw new IncidentTransitionException("Outcome 'other' needs a note saying what happened.");
+        }
+
+        if (note?.Length > MaxNoteLength)
+        {
+            throw new IncidentTransitionException($"A note has at most {MaxNoteLength} characters (this one has {note.Length}).");
         }
 
         var change = await TransitionAsync(incidentId, TransitionKind.Resolved, actor, channel, outcome, note, ct).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public interface ISensorMessageSource
 }
 
 /// <summary>A source over an in-process channel (tests, benchmarks, replay tools).</summary>
-public sealed class ChannelSensorMessageSource(int capacity = 10_000) : ISensorMessageSource
+public sealed class ChannelSensorMessageSource(int capacity = 10_000) : ISensorMessageSource, IRetainedMessageClearer
 {
     private readonly Channel<SensorMessage> _channel = Channel.CreateBounded<SensorMessage>(new BoundedChannelOptions(capacity)
     {
@@ -62,6 +62,37 @@ public sealed class ChannelSensorMessageSource(int capacity = 10_000) : ISensorM
     {
         Interlocked.Increment(ref _received);
         return _channel.Writer.WriteAsync(new SensorMessage(topic, payload), ct);
+    }
+
+    /// <summary>Offers a message as a broker replays a retained one to a new subscription (retain flag set).</summary>
+    public ValueTask PublishRetainedAsync(string topic, byte[] payload, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _received);
+        return _channel.Writer.WriteAsync(new SensorMessage(topic, payload, Retained: true), ct);
+    }
+
+    /// <summary>Topics whose retained message ingest asked to delete, in order.</summary>
+    public IReadOnlyList<string> ClearedTopics
+    {
+        get
+        {
+            lock (_cleared)
+            {
+                return [.. _cleared];
+            }
+        }
+    }
+
+    private readonly List<string> _cleared = [];
+
+    public ValueTask<bool> ClearRetainedAsync(string topic, CancellationToken ct)
+    {
+        lock (_cleared)
+        {
+            _cleared.Add(topic);
+        }
+
+        return ValueTask.FromResult(true);
     }
 
     /// <summary>Ends the stream.</summary>

@@ -65,6 +65,8 @@ public static class IngestExtensions
 
         builder.Services.AddSingleton<BrokerHealth>();
         builder.Services.AddSingleton<AcknowledgementLedger>();
+        builder.Services.AddSingleton<RetainedMessageGuard>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetainedMessageGuard>());
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddHostedService<IngestService>();
         return builder;

@@ -22,6 +22,7 @@ internal enum OfferOutcome
     UnknownDevice,
     Oversize,
     QueueFull,
+    RetainedRefused,
 }
 
 /// <summary>
@@ -37,6 +38,7 @@ internal sealed partial class IngestPipeline
     private readonly DeviceSupervisor _supervisor;
     private readonly BrokerHealth _broker;
     private readonly AcknowledgementLedger _acks;
+    private readonly RetainedMessageGuard _retained;
     private readonly IIncidentService _incidents;
     private readonly IngestOptions _o;
     private readonly TimeProvider _time;
@@ -68,6 +70,7 @@ internal sealed partial class IngestPipeline
         DeviceSupervisor supervisor,
         BrokerHealth broker,
         AcknowledgementLedger acks,
+        RetainedMessageGuard retained,
         IIncidentService incidents,
         IOptions<IngestOptions> options,
         TimeProvider time,
@@ -80,6 +83,7 @@ internal sealed partial class IngestPipeline
         _supervisor = supervisor;
         _broker = broker;
         _acks = acks;
+        _retained = retained;
         _incidents = incidents;
         _o = options.Value;
         _time = time;
@@ -197,9 +201,17 @@ internal sealed partial class IngestPipeline
             return OfferOutcome.ForeignTopic;
         }
 
-        if (kind == TopicKind.Config)
+        if (kind == TopicKind.Config || message.Payload.Length == 0)
         {
-            return OfferOutcome.Ignored; // gateway -> device; not ours to process
+            return OfferOutcome.Ignored; // gateway -> device; or an empty message, which is how a retained message is deleted
+        }
+
+        // A retained event or batch is a replay from the broker, never news: raising it would repeat an old alarm
+        // at every start (issue 16). It is refused and deleted from the broker.
+        if (message.Retained && kind is TopicKind.Event or TopicKind.Accel)
+        {
+            _retained.Refuse(deviceId, kind, message.Topic);
+            return OfferOutcome.RetainedRefused;
         }
 
         _metrics.MessageReceived(Topics.Leaf(kind));

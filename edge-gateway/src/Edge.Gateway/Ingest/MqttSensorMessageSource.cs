@@ -10,7 +10,7 @@ namespace Edge.Gateway.Ingest;
 /// with manual acknowledgement, so the broker keeps sensor messages while the gateway restarts, and keeps
 /// those ingest has not finished with (see <see cref="AcknowledgementLedger"/>) across a crash.
 /// </summary>
-internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IAsyncDisposable
+internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IRetainedMessageClearer, IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly ILogger<MqttSensorMessageSource> _logger;
@@ -39,6 +39,13 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IA
 
         await _client.ConnectAsync(ct).ConfigureAwait(false);
         _pump = Task.Run(PumpAsync, CancellationToken.None);
+    }
+
+    /// <summary>An empty retained publish deletes the topic's retained message (MQTT 3.1.1 §3.3.1.3).</summary>
+    public async ValueTask<bool> ClearRetainedAsync(string topic, CancellationToken ct)
+    {
+        var result = await _client.PublishAsync(topic, ReadOnlyMemory<byte>.Empty, MqttQos.AtLeastOnce, retain: true, ct).ConfigureAwait(false);
+        return result.Status != PublishStatus.DroppedNotConnected;
     }
 
     public (long Received, long DroppedByTransport) GetCounters()

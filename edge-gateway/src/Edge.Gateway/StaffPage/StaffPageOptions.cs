@@ -86,9 +86,6 @@ public sealed class StaffPageOptions
     /// <summary>Password checks waiting for a worker; beyond this a sign-in is answered "busy, retry" at once.</summary>
     public int PasswordCheckQueue { get; set; } = 8;
 
-    /// <summary>Longest resolve note accepted, in characters.</summary>
-    public int MaxNoteLength { get; set; } = 2000;
-
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -139,7 +136,7 @@ public sealed class StaffPageOptions
         {
             (nameof(SourceFreeFailures), SourceFreeFailures, 1), (nameof(AccountFreeFailures), AccountFreeFailures, 1),
             (nameof(MaxConcurrentSignInsPerSource), MaxConcurrentSignInsPerSource, 1), (nameof(TrustedDeviceFailures), TrustedDeviceFailures, 1),
-            (nameof(PasswordCheckWorkers), PasswordCheckWorkers, 1), (nameof(PasswordCheckQueue), PasswordCheckQueue, 1), (nameof(MaxNoteLength), MaxNoteLength, 1),
+            (nameof(PasswordCheckWorkers), PasswordCheckWorkers, 1), (nameof(PasswordCheckQueue), PasswordCheckQueue, 1),
         })
         {
             if (value < min)

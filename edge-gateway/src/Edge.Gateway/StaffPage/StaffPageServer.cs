@@ -316,9 +316,9 @@ public sealed partial class StaffPageServer(
             }
 
             var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note.Trim();
-            if (note is { Length: var length } && length > options.Value.MaxNoteLength)
+            if (note is { Length: var length } && length > IncidentService.MaxNoteLength)
             {
-                return Results.Json(new { error = $"The note is too long ({length} characters; at most {options.Value.MaxNoteLength})." }, Json, statusCode: StatusCodes.Status400BadRequest);
+                return Results.Json(new { error = $"The note is too long ({length} characters; at most {IncidentService.MaxNoteLength})." }, Json, statusCode: StatusCodes.Status400BadRequest);
             }
 
             return await ActAsync(user, id, "resolve " + IncidentNames.Name(outcome), () => incidents.ResolveAsync(id, user.Identity!.Name!, outcome, note, Channel, ct)).ConfigureAwait(false);

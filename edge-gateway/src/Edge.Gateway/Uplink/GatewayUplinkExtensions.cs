@@ -30,12 +30,27 @@ public static class GatewayUplinkExtensions
         }
 
         builder.Services.AddSingleton<IOutboxConnectionFactory, GatewayDatabaseConnections>();
+        builder.Services.AddOptions<ResidentPseudonymOptions>().Bind(builder.Configuration.GetSection(UplinkOptions.SectionName))
+            .Validate(o => IsKey(o.ResidentPseudonymKey), "Uplink:ResidentPseudonymKey must be at least 32 random bytes in base64 (or absent).").ValidateOnStart();
+        builder.Services.AddSingleton<ResidentPseudonyms>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResidentPseudonyms>()); // before ingest and supervision can raise anything
         builder.Services.AddSingleton<IIncidentTransitionObserver, IncidentOutboxObserver>();
         builder.Services.AddOptions<HealthSummaryOptions>().Bind(builder.Configuration.GetSection(HealthSummaryOptions.SectionName))
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Uplink:HealthSummary:Interval must be at least one second.").ValidateOnStart();
         builder.Services.AddHostedService<HealthSummaryPublisher>();
         builder.AddUplink();
         return builder;
+    }
+
+    private static bool IsKey(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), bytes, out var length) && length >= 32;
     }
 
     private sealed class GatewayDatabaseConnections(GatewayDatabase database) : IOutboxConnectionFactory

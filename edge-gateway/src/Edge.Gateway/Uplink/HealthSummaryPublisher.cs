@@ -34,6 +34,7 @@ public sealed partial class HealthSummaryPublisher(
     OutboxWriter outbox,
     IOutboxConnectionFactory connections,
     UplinkStatus status,
+    ResidentPseudonyms pseudonyms,
     TimeProvider time,
     ILogger<HealthSummaryPublisher> logger) : BackgroundService
 {
@@ -69,13 +70,19 @@ public sealed partial class HealthSummaryPublisher(
             .GroupBy(u => u.ResidentId)
             .ToDictionary(g => g.Key, g => Math.Min(period, (long)Math.Round(g.Sum(u => u.Minutes) * 60)));
         var board = supervisor.GetBoard().ToDictionary(b => b.DeviceId, StringComparer.Ordinal);
+        var references = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var a in registry.Assignments)
+        {
+            references[a.ResidentId] = await pseudonyms.ForAsync(a.ResidentId, null, ct).ConfigureAwait(false);
+        }
+
         var devices = registry.Assignments.OrderBy(a => a.DeviceId, StringComparer.Ordinal).Select(a =>
         {
             board.TryGetValue(a.DeviceId, out var entry);
             return new DeviceHealthEntry
             {
                 DeviceId = a.DeviceId,
-                ResidentRef = a.ResidentId,
+                ResidentRef = references.GetValueOrDefault(a.ResidentId),
                 Unit = a.UnitId,
                 State = State(entry),
                 BatteryPercent = entry?.BatteryPercent,

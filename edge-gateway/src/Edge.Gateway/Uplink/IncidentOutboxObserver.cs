@@ -8,11 +8,12 @@ namespace Edge.Gateway.Uplink;
 /// <summary>
 /// Writes every incident transition to the uplink outbox inside the transition's transaction (the
 /// gateway's <see cref="IIncidentTransitionObserver"/> hook). What leaves the site: labels, ids, times
-/// and the outcome. Never the resident's name, free-text notes or details, and never sensor data.
+/// and the outcome. Never the resident's name, free-text notes or details, and never sensor data; the
+/// resident is named by a pseudonymous reference (<see cref="ResidentPseudonyms"/>), never the registry id.
 /// </summary>
-public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry registry) : IIncidentTransitionObserver
+public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry registry, ResidentPseudonyms pseudonyms) : IIncidentTransitionObserver
 {
-    public ValueTask OnTransitionAsync(IncidentTransitionContext context, CancellationToken ct)
+    public async ValueTask OnTransitionAsync(IncidentTransitionContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var incident = context.Incident;
@@ -34,7 +35,7 @@ public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry 
         {
             Kind = IncidentNames.Name(incident.Type),
             DeviceId = incident.DeviceId,
-            ResidentRef = incident.ResidentId,
+            ResidentRef = await pseudonyms.ForAsync(incident.ResidentId, context.Transaction, ct).ConfigureAwait(false),
             Unit = unit,
             Room = incident.RoomName,
             AcceptedBy = transition.Kind == TransitionKind.Accepted ? transition.Actor : null,
@@ -42,7 +43,6 @@ public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry 
         };
         var id = $"{outbox.GatewayId}:{incident.Id}";
         outbox.Enqueue(context.Transaction, outbox.Incident(context.Transaction, type, id, transition.At, payload));
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>The gateway's outcomes in the cloud's words ("no fall" stays "no_fall": the false-alarm report counts it).</summary>

@@ -60,6 +60,9 @@ public static class MosquittoFiles
     /// <summary>The gateway's MQTT user name for <paramref name="siteId"/>.</summary>
     public static string GatewayUsername(string siteId) => "gateway." + siteId;
 
+    /// <summary>The provisioning tool's MQTT user name for <paramref name="siteId"/>.</summary>
+    public static string ProvisionerUsername(string siteId) => "provision." + siteId;
+
     /// <summary>A device's MQTT user name: its id and hardware generation (a replaced device gets a new name).</summary>
     public static string DeviceUsername(string deviceId, int generation) =>
         string.Create(CultureInfo.InvariantCulture, $"{deviceId}.{generation}");
@@ -91,6 +94,13 @@ public static class MosquittoFiles
         b.AppendLine(CultureInfo.InvariantCulture, $"persistence_location {layout.BrokerData}");
         b.AppendLine("autosave_interval 300");
         b.AppendLine("persistent_client_expiration 14d");
+        b.AppendLine();
+        b.AppendLine("# Retained messages: sensors retain only their status; the gateway retains config. Mosquitto 2.0 cannot");
+        b.AppendLine("# refuse the retain flag per topic (retain_available is all or nothing, the ACL has no retain rule), so a");
+        b.AppendLine("# retained event or accel batch is refused by the gateway, which never raises one and deletes it, and");
+        b.AppendLine("# 'provision replace/retire device' delete the sensor's retained messages. check_retain_source (the");
+        b.AppendLine("# default, stated here) stops replaying a removed credential's retained messages after a broker restart.");
+        b.AppendLine("check_retain_source true");
         b.AppendLine();
         int devices = Math.Max(inventory.Broker.ExpectedDevices, inventory.ActiveDevices.Count());
         b.AppendLine(CultureInfo.InvariantCulture,
@@ -126,12 +136,20 @@ public static class MosquittoFiles
         return b.ToString();
     }
 
-    /// <summary>broker/passwd: the gateway and every active device, nothing else.</summary>
+    // The topics a sensor writes; the gateway and the provisioning tool may write them only to delete retained messages.
+    private static readonly TopicKind[] DeviceTopics = [TopicKind.Accel, TopicKind.Status, TopicKind.Event];
+
+    /// <summary>broker/passwd: the gateway, the provisioning tool and every active device, nothing else.</summary>
     public static string RenderPasswordFile(SiteInventory inventory)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         var b = new StringBuilder();
         b.Append(inventory.Gateway.Username).Append(':').Append(inventory.Gateway.PasswordHash).Append('\n');
+        if (inventory.Provisioner is { } provisioner)
+        {
+            b.Append(provisioner.Username).Append(':').Append(provisioner.PasswordHash).Append('\n');
+        }
+
         foreach (DeviceRecord device in inventory.ActiveDevices)
         {
             b.Append(device.Credential.Username).Append(':').Append(device.Credential.PasswordHash).Append('\n');
@@ -156,11 +174,29 @@ public static class MosquittoFiles
         b.AppendLine(CultureInfo.InvariantCulture, $"# Mosquitto ACL for site '{site}', written by 'edge provision' from site.json. Anything not listed is denied.");
         b.AppendLine();
         b.AppendLine("# The gateway reads every sensor of its site and writes their config topics. Of $SYS it reads");
-        b.AppendLine("# only the broker's drop counter, so its self-check sees messages the broker threw away.");
+        b.AppendLine("# only the broker's drop counter, so its self-check sees messages the broker threw away. It may also");
+        b.AppendLine("# write the sensors' accel and event topics, only to delete retained messages there: Mosquitto 2.0");
+        b.AppendLine("# cannot refuse the retain flag per topic, so the gateway deletes every retained event or batch it is");
+        b.AppendLine("# replayed (it never raises one).");
         b.AppendLine(CultureInfo.InvariantCulture, $"user {inventory.Gateway.Username}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {Topics.Root}/{site}/sensors/#");
+        b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Accel)}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Event)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Config)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {BrokerDropCounterTopic}");
+        if (inventory.Provisioner is { } provisioner)
+        {
+            b.AppendLine();
+            b.AppendLine("# The provisioning tool: deletes a replaced or retired sensor's retained messages. It reads nothing.");
+            b.AppendLine(CultureInfo.InvariantCulture, $"user {provisioner.Username}");
+            foreach (TopicKind kind in DeviceTopics)
+            {
+                b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, kind)}");
+            }
+
+            b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Config)}");
+        }
+
         foreach (DeviceRecord device in inventory.ActiveDevices)
         {
             b.AppendLine();

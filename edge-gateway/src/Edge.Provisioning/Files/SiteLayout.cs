@@ -16,6 +16,7 @@ namespace Edge.Provisioning.Files;
 /// policy/escalation.json         escalation policy per unit and time of day (0644)
 /// devices/&lt;id&gt;.conf             device config ready to flash (0600); devices/ca.pem beside it
 /// secrets/wifi.json              the sensors' Wi-Fi network (0600)
+/// secrets/provision-mqtt.txt     the provisioning tool's MQTT password (deletes retained messages; 0600)
 /// </code>
 /// </summary>
 public sealed class SiteLayout
@@ -68,6 +69,9 @@ public sealed class SiteLayout
 
     /// <summary>gateway/gateway-settings.json</summary>
     public string GatewaySettings => Path.Combine(GatewayDir, "gateway-settings.json");
+
+    /// <summary>secrets/provision-mqtt.txt: the password of the provisioning tool's own MQTT account (0600).</summary>
+    public string ProvisionerPassword => Path.Combine(SecretsDir, "provision-mqtt.txt");
 
     /// <summary>gateway/staff-page.crt: the staff page's https certificate, issued by the site CA for the gateway's host names.</summary>
     public string StaffPageCertificate => Path.Combine(GatewayDir, "staff-page.crt");

@@ -31,6 +31,13 @@ public sealed class SiteInventory
     /// <summary>The gateway's own MQTT account.</summary>
     public CredentialRecord Gateway { get; set; } = new();
 
+    /// <summary>
+    /// The provisioning tool's own MQTT account, used only to delete a replaced or retired sensor's retained
+    /// messages (its password is in <c>secrets/provision-mqtt.txt</c>). Null on sites made before it existed;
+    /// created at their next replace or retire.
+    /// </summary>
+    public CredentialRecord? Provisioner { get; set; }
+
     /// <summary>Rooms, each in a unit (a wing or floor with its own escalation policy).</summary>
     public List<RoomRecord> Rooms { get; set; } = [];
 
