@@ -45,20 +45,74 @@ public sealed class SignInThrottleTests
     }
 
     [Fact]
-    public void AnotherSource_WaitsOnlyForTheAccount_WhoseCapIsLower()
+    public void AnotherSource_IsNotHeldByTheGuesser_UntilItFailsOftenEnoughToCountAsGuessingToo()
     {
         var t = Throttle();
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 13; i++)
         {
-            Fail(t, "10.0.0.9", "sam");
             _time.Advance(t.CurrentWait("10.0.0.9", "sam"));
+            Fail(t, "10.0.0.9", "sam");
         }
 
-        Fail(t, "10.0.0.9", "sam");
+        Assert.Equal(TimeSpan.FromSeconds(60), t.CurrentWait("10.0.0.9", "jo")); // the guesser's address, any account
+        Assert.Equal(TimeSpan.Zero, t.CurrentWait("10.0.0.7", "sam")); // a new tablet: not held by the guesser
 
-        Assert.Equal(TimeSpan.FromSeconds(30), t.CurrentWait("10.0.0.7", "sam"));
+        // The tablet's user mistypes three times: from then on the tablet counts as guessing and shares the
+        // account's wait (10 of the guesser's failures were on the account: 2^4 s).
+        for (var i = 0; i < 3; i++)
+        {
+            Fail(t, "10.0.0.7", "sam");
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(16), t.CurrentWait("10.0.0.7", "sam"));
         Assert.Equal(TimeSpan.Zero, t.CurrentWait("10.0.0.7", "jo"));
-        Assert.Equal(TimeSpan.FromSeconds(60), t.CurrentWait("10.0.0.9", "jo"));
+    }
+
+    [Fact]
+    public void ASourceHammeringBeforeItsTime_CountsAsGuessing_AndLeavesTheNewBrowserLane()
+    {
+        var t = Throttle();
+        for (var i = 0; i < 6; i++)
+        {
+            _time.Advance(t.CurrentWait($"10.0.1.{i}", "sam"));
+            Fail(t, $"10.0.1.{i}", "sam"); // six new addresses, one failure each: the new-browser lane now waits 1 s
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False(t.TryBegin("10.0.1.0", "sam", null).Allowed); // a script does not wait its turn
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(t.TryBegin("10.0.3.3", "sam", null).Allowed); // a tablet: the lane's wait is over
+        Assert.Equal(TimeSpan.Zero, t.CurrentWait("10.0.1.0", "sam")); // the script now waits for the account's waits (none yet) ...
+        for (var i = 0; i < 6; i++)
+        {
+            _time.Advance(t.CurrentWait("10.0.1.0", "sam"));
+            Fail(t, "10.0.1.0", "sam");
+        }
+
+        Assert.True(t.CurrentWait("10.0.1.0", "sam") > TimeSpan.Zero); // ... which its own failures build up
+        Assert.Equal(TimeSpan.Zero, t.CurrentWait("10.0.3.4", "sam")); // while the new-browser lane did not grow (it would wait 10 s)
+    }
+
+    [Fact]
+    public void NewBrowsers_ManyAddressesFailingOnce_WaitAtMostTheNewBrowserCap()
+    {
+        var t = Throttle();
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 20; i++)
+        {
+            var source = $"10.0.1.{i}";
+            var wait = t.CurrentWait(source, "sam");
+            waits.Add(wait);
+            _time.Advance(wait);
+            Fail(t, source, "sam");
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(10), waits.Max());
+        Assert.Equal(TimeSpan.FromSeconds(10), t.CurrentWait("10.0.2.1", "sam"));
     }
 
     [Fact]
@@ -71,7 +125,7 @@ public sealed class SignInThrottleTests
             Fail(t, "10.0.0.9", "sam");
         }
 
-        Assert.True(t.CurrentWait("10.0.0.5", "sam") > TimeSpan.Zero);
+        Assert.True(t.CurrentWait("10.0.0.9", "sam") > TimeSpan.Zero);
 
         var decision = t.TryBegin("10.0.0.9", "sam", "phone-1"); // even from the guesser's own address (shared NAT)
         Assert.True(decision.Allowed);

@@ -14,19 +14,34 @@ internal readonly record struct ThrottleDecision(bool Allowed, TimeSpan RetryAft
 /// Slows down password guessing without letting a guesser lock a carer out. There is no lock: each failure
 /// makes the next attempt from the same source, and on the same account, wait longer (doubling from
 /// <see cref="StaffPageOptions.ThrottleBaseDelay"/> after a few free failures, up to a cap), and attempts that
-/// come before their time are refused at once, before any password is checked. A browser that has signed in
-/// to an account before (its <c>edge-device</c> cookie, <see cref="TrustedDevices"/>) is exempt from the
-/// account and source waits for that account: an attacker's failures elsewhere never keep the carer on the
-/// ward computer or her phone out. It has its own small failure budget instead. One source may have only
-/// <see cref="StaffPageOptions.MaxConcurrentSignInsPerSource"/> sign-ins in progress, so a burst of parallel
-/// requests cannot pile up password checks. State is in memory and bounded; it starts empty at a restart.
+/// come before their time are refused at once, before any password is checked. Three lanes keep the waits off
+/// the people they are not meant for:
+/// <list type="bullet">
+/// <item>A browser that has signed in to the account before (its <c>edge-device</c> cookie,
+/// <see cref="TrustedDevices"/>) waits for nobody else's failures; it has its own small failure budget.</item>
+/// <item>A source that has failed on the account <see cref="StaffPageOptions.NewBrowserFailures"/> times, or kept
+/// coming before its time (ten refusals: a script, not a person), is guessing it: it waits for the account's
+/// waits (shared by every such source) and its own.</item>
+/// <item>Any other source (a new tablet, a carer who mistyped once) waits only for its own failures and for the
+/// new-browser lane of the account, whose waits grow with new sources' failures but stop at
+/// <see cref="StaffPageOptions.NewBrowserMaxDelay"/>. A guesser's addresses leave this lane after a few
+/// failures each, so it cannot keep racing a carer for it.</item>
+/// </list>
+/// One source may have only <see cref="StaffPageOptions.MaxConcurrentSignInsPerSource"/> sign-ins in progress,
+/// so a burst of parallel requests cannot pile up password checks. State is in memory and bounded; it starts
+/// empty at a restart.
 /// </summary>
 internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time)
 {
     private const int MaxTracked = 10_000;
+
+    // Attempts refused for coming too early (or too many at once) after which a source counts as guessing the account.
+    private const int EarlyAttemptsOfAScript = 10;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Counter> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counter> _newBrowsers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counter> _pairs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter> _devices = new(StringComparer.Ordinal);
 
     /// <summary>The throttling key of a client address: the IPv4 address, or the /64 of an IPv6 address (one host can hold a whole /64).</summary>
@@ -65,17 +80,19 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
         lock (_lock)
         {
             var src = Get(_sources, source, now);
+            var trusted = IsTrusted(username, trustedDevice, now);
             if (src.InFlight >= options.MaxConcurrentSignInsPerSource)
             {
+                Refused(source, username, trusted, now);
                 return new ThrottleDecision(false, TimeSpan.FromSeconds(1), "too many sign-ins in progress from this source");
             }
 
-            var trusted = IsTrusted(username, trustedDevice, now);
             if (!trusted)
             {
-                var wait = Max(Wait(src, now), Wait(Get(_accounts, username, now), now));
+                var wait = UntrustedWait(source, username, now);
                 if (wait > TimeSpan.Zero)
                 {
+                    Refused(source, username, trusted, now);
                     return new ThrottleDecision(false, wait, "failed sign-ins: waiting before the next attempt");
                 }
             }
@@ -108,10 +125,16 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
             {
                 Fail(Get(_devices, DeviceKey(username, trustedDevice!), now), now, int.MaxValue, TimeSpan.Zero);
             }
-            else
+            else if (IsGuessing(source, username, now))
             {
                 Fail(Get(_accounts, username, now), now, options.AccountFreeFailures, options.AccountMaxDelay);
             }
+            else
+            {
+                Fail(Get(_newBrowsers, username, now), now, options.AccountFreeFailures, options.NewBrowserMaxDelay);
+            }
+
+            Fail(Get(_pairs, PairKey(username, source), now), now, int.MaxValue, TimeSpan.Zero);
 
             Prune(now);
         }
@@ -135,7 +158,29 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            return Max(Wait(Get(_sources, source, now), now), Wait(Get(_accounts, username, now), now));
+            return UntrustedWait(source, username, now);
+        }
+    }
+
+    // A source guessing the account waits for the account's waits; any other for the new-browser lane's (shorter).
+    private TimeSpan UntrustedWait(string source, string username, DateTimeOffset now) =>
+        Max(Wait(Get(_sources, source, now), now), Wait(Get(IsGuessing(source, username, now) ? _accounts : _newBrowsers, username, now), now));
+
+    // Guessing: failed often enough on this account, or kept coming before its time (a person waits as told;
+    // a script hammering the page does not, and leaves the new-browser lane at once).
+    private bool IsGuessing(string source, string username, DateTimeOffset now)
+    {
+        var pair = Get(_pairs, PairKey(username, source), now);
+        return pair.Failures >= options.NewBrowserFailures || pair.Refused >= EarlyAttemptsOfAScript;
+    }
+
+    private void Refused(string source, string username, bool trusted, DateTimeOffset now)
+    {
+        if (!trusted)
+        {
+            var pair = Get(_pairs, PairKey(username, source), now);
+            pair.Refused++;
+            pair.LastFailureAt = now;
         }
     }
 
@@ -164,6 +209,7 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
         else if (counter.InFlight == 0 && now - counter.LastFailureAt >= options.FailureMemory)
         {
             counter.Failures = 0;
+            counter.Refused = 0;
             counter.NextAttemptAt = DateTimeOffset.MinValue;
         }
 
@@ -173,7 +219,7 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
     // Bounded memory under a spray of made-up names: forget what is idle and old, then, if still too many, the oldest.
     private void Prune(DateTimeOffset now)
     {
-        foreach (var map in new[] { _sources, _accounts, _devices })
+        foreach (var map in new[] { _sources, _accounts, _newBrowsers, _pairs, _devices })
         {
             if (map.Count <= MaxTracked)
             {
@@ -198,11 +244,15 @@ internal sealed class SignInThrottle(StaffPageOptions options, TimeProvider time
 
     private static string DeviceKey(string username, string device) => username + "\n" + device;
 
+    private static string PairKey(string username, string source) => username + "\n@" + source;
+
     private sealed class Counter
     {
         public int Failures { get; set; }
 
         public int InFlight { get; set; }
+
+        public int Refused { get; set; }
 
         public DateTimeOffset LastFailureAt { get; set; } = DateTimeOffset.MinValue;
 

@@ -58,8 +58,17 @@ public sealed class StaffPageOptions
     /// <summary>The longest wait between attempts from one source.</summary>
     public TimeSpan SourceMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The longest wait between attempts on one account from untrusted browsers.</summary>
+    /// <summary>The longest wait between attempts on one account from sources guessing it.</summary>
     public TimeSpan AccountMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Failed sign-ins from one source on one account after which that source counts as guessing the account
+    /// (and waits for the account's waits). Fewer are a person mistyping on a new browser.
+    /// </summary>
+    public int NewBrowserFailures { get; set; } = 3;
+
+    /// <summary>The longest wait for a browser that is neither trusted for the account nor guessing it (a new tablet during an attack).</summary>
+    public TimeSpan NewBrowserMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Failures are forgotten after this long without another one.</summary>
     public TimeSpan FailureMemory { get; set; } = TimeSpan.FromMinutes(15);
@@ -122,7 +131,7 @@ public sealed class StaffPageOptions
         foreach (var (name, value) in new[]
         {
             (nameof(SessionLifetime), SessionLifetime), (nameof(SessionMaxLifetime), SessionMaxLifetime), (nameof(BoardInterval), BoardInterval),
-            (nameof(ThrottleBaseDelay), ThrottleBaseDelay), (nameof(SourceMaxDelay), SourceMaxDelay), (nameof(AccountMaxDelay), AccountMaxDelay),
+            (nameof(ThrottleBaseDelay), ThrottleBaseDelay), (nameof(SourceMaxDelay), SourceMaxDelay), (nameof(AccountMaxDelay), AccountMaxDelay), (nameof(NewBrowserMaxDelay), NewBrowserMaxDelay),
             (nameof(FailureMemory), FailureMemory), (nameof(TrustedDeviceLifetime), TrustedDeviceLifetime), (nameof(HstsMaxAge), HstsMaxAge),
         })
         {
@@ -135,7 +144,7 @@ public sealed class StaffPageOptions
         foreach (var (name, value, min) in new[]
         {
             (nameof(SourceFreeFailures), SourceFreeFailures, 1), (nameof(AccountFreeFailures), AccountFreeFailures, 1),
-            (nameof(MaxConcurrentSignInsPerSource), MaxConcurrentSignInsPerSource, 1), (nameof(TrustedDeviceFailures), TrustedDeviceFailures, 1),
+            (nameof(MaxConcurrentSignInsPerSource), MaxConcurrentSignInsPerSource, 1), (nameof(TrustedDeviceFailures), TrustedDeviceFailures, 1), (nameof(NewBrowserFailures), NewBrowserFailures, 1),
             (nameof(PasswordCheckWorkers), PasswordCheckWorkers, 1), (nameof(PasswordCheckQueue), PasswordCheckQueue, 1),
         })
         {
