@@ -31,8 +31,8 @@ public sealed class EspaRig : IAsyncDisposable
         Transport = EspaTransportKind.Tcp, // the transport object is passed in; options only describe it
         TcpHost = "127.0.0.1",
         TcpPort = 1,
-        SelectTimeout = TimeSpan.FromMilliseconds(400),
-        BlockTimeout = TimeSpan.FromMilliseconds(400),
+        SelectTimeout = TimeSpan.FromSeconds(2), // generous: the suite runs its assemblies in parallel on 2 cores
+        BlockTimeout = TimeSpan.FromSeconds(2),
         BusyBackoff = TimeSpan.FromMilliseconds(100),
         PollInterval = TimeSpan.FromMilliseconds(50),
         PollResponseTimeout = TimeSpan.FromMilliseconds(300),
@@ -54,7 +54,7 @@ public sealed class EspaRig : IAsyncDisposable
         try
         {
             await channel.StartAsync(CancellationToken.None);
-            var pager = new PagingSystemSimulator(await pair.OpenPeerAsync(), blockWait: TimeSpan.FromSeconds(1));
+            var pager = new PagingSystemSimulator(await pair.OpenPeerAsync(), blockWait: TimeSpan.FromSeconds(3));
             faults?.Invoke(pager.Faults);
             rig.Pager = pager;
             return rig;

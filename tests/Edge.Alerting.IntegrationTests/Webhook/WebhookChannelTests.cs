@@ -58,7 +58,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         Url = url,
         AllowInsecureHttp = true,
         Secret = Secret,
-        Timeout = TimeSpan.FromMilliseconds(500),
+        Timeout = TimeSpan.FromSeconds(5), // generous: a loaded CI machine; the hang test sets its own
         MaxAttempts = 3,
         BaseDelay = TimeSpan.FromMilliseconds(50),
         MaxDelay = TimeSpan.FromMilliseconds(200),
@@ -126,6 +126,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         using var http = new HttpClient();
         var options = Options(url);
         options.MaxAttempts = 2;
+        options.Timeout = TimeSpan.FromMilliseconds(500);
         var channel = new WebhookChannel(http, options, recorder: _recorder);
 
         var result = await channel.SendAsync(Alert(), CancellationToken.None);
