@@ -93,7 +93,7 @@ public class DecodeStatusTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(2)]
+    [InlineData(3)]
     [InlineData(255)]
     public void Decode_OtherVersion_IsUnknownVersionEvenWithAValidCrc(byte version)
     {
@@ -101,6 +101,32 @@ public class DecodeStatusTests
         byte[] raw = Codec.FromHex(Hex(Event));
         raw[0] = version;
         Assert.Equal(DecodeStatus.UnknownVersion, Decode(raw));
+    }
+
+    [Fact]
+    public void Decode_Version2WithBootIdZero_IsBadRange_SoEveryEncodingStaysCanonical()
+    {
+        // Version 2 means "boot identity known"; a 0 identity is written as version 1.
+        var v2 = Edited(Hex(Event), b =>
+        {
+            b[0] = WireFormat.VersionWithBootId;
+            b.InsertRange(3 + 7, [0, 0, 0, 0]);
+        });
+
+        Assert.Equal(DecodeStatus.BadRange, Decode(v2));
+    }
+
+    [Fact]
+    public void Decode_Version2CutInsideTheBootId_IsTruncated()
+    {
+        var cut = Edited(Hex(Event), b =>
+        {
+            b[0] = WireFormat.VersionWithBootId;
+            b.RemoveRange(3 + 7, b.Count - (3 + 7));
+            b.AddRange([1, 2]);
+        });
+
+        Assert.Equal(DecodeStatus.Truncated, Decode(cut));
     }
 
     [Fact]

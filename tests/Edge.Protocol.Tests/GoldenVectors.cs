@@ -98,6 +98,22 @@ public static class GoldenVectors
         Value = 0,
     };
 
+    /// <summary>Version 2: the same press from a boot identified as 0x2A4C19E5 (a rebooted sensor presses at the same sequence and time).</summary>
+    public static DeviceEvent ButtonPressWithBootId()
+    {
+        var e = ButtonPress();
+        e.BootId = 0x2A4C19E5;
+        return e;
+    }
+
+    /// <summary>Version 2: the two-sample ±16 g batch from a boot identified as 0x2A4C19E5.</summary>
+    public static AccelBatch Accel16GWithBootId()
+    {
+        var b = Accel16G();
+        b.BootId = 0x2A4C19E5;
+        return b;
+    }
+
     /// <summary>An impact pre-trigger with a 3.2 g peak.</summary>
     public static DeviceEvent ImpactTrigger() => new()
     {
@@ -145,6 +161,10 @@ public static class GoldenVectors
             "0102076d352d30303031080000004c0e00006c0f5715c3013200000000000000030000000000ea030502010005312e302e3063f6f612"),
         new("event-button-press", ButtonPress(),
             "0103076d352d303030310100000001404b4c0000000000000047b6c1cb"),
+        new("event-button-press-boot-id", ButtonPressWithBootId(),
+            "0203076d352d30303031e5194c2a0100000001404b4c000000000000007eddd92b"),
+        new("accel-16g-2-samples-boot-id", Accel16GWithBootId(),
+            "0201076d352d30303031e5194c2a2a00000040420f0000000000204e00001000020000000000000800f8ff7f0080f4c73919"),
         new("event-impact-trigger", ImpactTrigger(),
             "0103076d352d30303031020000000250a06e0000000000800caa95f555"),
         new("config-triggered", Config(),

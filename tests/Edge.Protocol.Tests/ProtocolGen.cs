@@ -94,7 +94,8 @@ public static class ProtocolGen
         from kind in Gen.Choose(1, 4).Select(k => (EventKind)k)
         from time in U64
         from value in U16
-        select new DeviceEvent { DeviceId = id, Sequence = seq, Kind = kind, DeviceTimeUs = time, Value = value };
+        from boot in Gen.Frequency((1, Gen.Constant(0u)), (1, U32))
+        select new DeviceEvent { DeviceId = id, BootId = boot, Sequence = seq, Kind = kind, DeviceTimeUs = time, Value = value };
 
     public static readonly Gen<DeviceConfig> Config =
         from id in Id

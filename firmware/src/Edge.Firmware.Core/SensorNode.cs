@@ -53,6 +53,7 @@ namespace Edge.Firmware.Core
         private readonly AccelBatch _batchMessage = new AccelBatch();
         private readonly DeviceEvent _eventMessage = new DeviceEvent();
         private readonly DeviceStatus _statusMessage = new DeviceStatus();
+        private readonly uint _bootId;
         private readonly BatteryReading _batteryScratch = new BatteryReading();
         private readonly FaultLog _faults = new FaultLog();
         private readonly string _accelTopic;
@@ -117,6 +118,7 @@ namespace Edge.Firmware.Core
             _ring = new SampleRing(settings.HistorySeconds * settings.SampleRateHz);
             _trigger = new PreTrigger(settings.ImpactThresholdMilliG, settings.FreeFallThresholdMilliG, settings.FreeFallMinSamples, _rangeG);
             _motion = new MotionTracker(settings.MovementThresholdMilliG, _rangeG);
+            _bootId = NewBootId(random);
             _backoff = new Backoff(settings.BackoffInitialMs, settings.BackoffMaxMs, random);
             _run = new short[3 * _samplesPerBatch];
 
@@ -146,10 +148,24 @@ namespace Edge.Firmware.Core
             _batchMessage.DeviceId = settings.DeviceId;
             _batchMessage.RangeG = (byte)_rangeG;
             _batchMessage.SamplePeriodUs = (uint)settings.SamplePeriodUs;
+            _batchMessage.BootId = _bootId;
             _eventMessage.DeviceId = settings.DeviceId;
+            _eventMessage.BootId = _bootId;
             _statusMessage.DeviceId = settings.DeviceId;
+            _statusMessage.BootId = _bootId;
             _statusMessage.FirmwareVersion = FirmwareVersion;
             _mqtt.Acked += OnAcked;
+        }
+
+        /// <summary>
+        /// This boot's identity, stamped on every message (protocol version 2): drawn at start-up from the random
+        /// seam, never 0. The gateway tells a rebooted sensor's messages from duplicates of the previous boot's by
+        /// it, since sequence numbers and device time restart at every boot. The device must seed the random
+        /// source from something that differs per boot (the hardware RNG), or two boots may draw the same id.
+        /// </summary>
+        public uint BootId
+        {
+            get { return _bootId; }
         }
 
         /// <summary>The settings this node runs with.</summary>
@@ -966,9 +982,16 @@ namespace Edge.Firmware.Core
             return !_motion.IsStill(now, _settings.NotWornAfterSeconds * 1000000L);
         }
 
+        private static uint NewBootId(IRandom random)
+        {
+            uint id = ((uint)random.Next(0x10000) << 16) | (uint)random.Next(0x10000);
+            return id == 0 ? 1u : id;
+        }
+
         private void FillStatus(DeviceStatus s, long now)
         {
             s.DeviceId = _settings.DeviceId;
+            s.BootId = _bootId;
             s.FirmwareVersion = FirmwareVersion;
             s.Sequence = _statusSequence;
             _statusSequence = SequenceNumber.Next(_statusSequence);

@@ -19,6 +19,13 @@ namespace Edge.Protocol
         /// <summary>The sending device's id; must equal the device in the topic.</summary>
         public string DeviceId { get; set; }
 
+        /// <summary>
+        /// The sender's boot identity: a value that differs from boot to boot (0 = unknown, written as a version 1
+        /// frame). Sequence numbers and device time restart at a reboot; with the boot identity a receiver never
+        /// mistakes a new boot's messages for duplicates of the previous boot's.
+        /// </summary>
+        public uint BootId { get; set; }
+
         /// <summary>Per-device batch sequence number; wraps from 0xFFFFFFFF to 0.</summary>
         public uint Sequence { get; set; }
 
@@ -91,6 +98,13 @@ namespace Edge.Protocol
 
         /// <summary>The sending device's id.</summary>
         public string DeviceId { get; set; }
+
+        /// <summary>
+        /// The sender's boot identity: a value that differs from boot to boot (0 = unknown, written as a version 1
+        /// frame). Sequence numbers and device time restart at a reboot; with the boot identity a receiver never
+        /// mistakes a new boot's messages for duplicates of the previous boot's.
+        /// </summary>
+        public uint BootId { get; set; }
 
         /// <summary>Per-device status sequence number; wraps.</summary>
         public uint Sequence { get; set; }
@@ -183,6 +197,13 @@ namespace Edge.Protocol
         /// <summary>The sending device's id.</summary>
         public string DeviceId { get; set; }
 
+        /// <summary>
+        /// The sender's boot identity: a value that differs from boot to boot (0 = unknown, written as a version 1
+        /// frame). Sequence numbers and device time restart at a reboot; with the boot identity a receiver never
+        /// mistakes a new boot's messages for duplicates of the previous boot's.
+        /// </summary>
+        public uint BootId { get; set; }
+
         /// <summary>Per-device event sequence number (separate from batches); wraps.</summary>
         public uint Sequence { get; set; }
 
@@ -201,6 +222,13 @@ namespace Edge.Protocol
     {
         /// <summary>The device these settings are for.</summary>
         public string DeviceId { get; set; }
+
+        /// <summary>
+        /// The sender's boot identity: a value that differs from boot to boot (0 = unknown, written as a version 1
+        /// frame). Sequence numbers and device time restart at a reboot; with the boot identity a receiver never
+        /// mistakes a new boot's messages for duplicates of the previous boot's.
+        /// </summary>
+        public uint BootId { get; set; }
 
         /// <summary>Revision, increasing; a device applies a revision newer than the one it has.</summary>
         public uint Revision { get; set; }

@@ -29,6 +29,9 @@ namespace Edge.Protocol
         /// <summary>The device id in the payload, when it could be read (even if later fields failed).</summary>
         public string DeviceId { get; set; }
 
+        /// <summary>The sender's boot identity (version 2 frames), or 0 for a version 1 frame.</summary>
+        public uint BootId { get; set; }
+
         /// <summary>True when the message decoded.</summary>
         public bool IsOk
         {
@@ -92,7 +95,8 @@ namespace Edge.Protocol
                 return DecodeResult.Fail(DecodeStatus.Truncated, MessageType.None, null);
             }
 
-            if (buffer[offset] != WireFormat.Version)
+            byte version = buffer[offset];
+            if (version != WireFormat.Version && version != WireFormat.VersionWithBootId)
             {
                 return DecodeResult.Fail(DecodeStatus.UnknownVersion, MessageType.None, null);
             }
@@ -128,13 +132,55 @@ namespace Edge.Protocol
             }
 
             p += idLength;
+            uint bootId = 0;
+            if (version == WireFormat.VersionWithBootId)
+            {
+                if (p + WireFormat.BootIdSize > end)
+                {
+                    return DecodeResult.Fail(DecodeStatus.Truncated, type, id);
+                }
+
+                bootId = LittleEndian.ReadUInt32(buffer, p);
+                if (bootId == 0)
+                {
+                    // Version 2 means "boot identity known"; 0 is written as version 1, so every encoding stays canonical.
+                    return DecodeResult.Fail(DecodeStatus.BadRange, type, id);
+                }
+
+                p += WireFormat.BootIdSize;
+            }
+
+            DecodeResult r;
             switch (type)
             {
-                case MessageType.Accel: return DecodeAccel(buffer, p, end, id);
-                case MessageType.Status: return DecodeStatusMessage(buffer, p, end, id);
-                case MessageType.Event: return DecodeEvent(buffer, p, end, id);
-                default: return DecodeConfig(buffer, p, end, id);
+                case MessageType.Accel: r = DecodeAccel(buffer, p, end, id); break;
+                case MessageType.Status: r = DecodeStatusMessage(buffer, p, end, id); break;
+                case MessageType.Event: r = DecodeEvent(buffer, p, end, id); break;
+                default: r = DecodeConfig(buffer, p, end, id); break;
             }
+
+            if (r.IsOk)
+            {
+                r.BootId = bootId;
+                if (r.Accel != null)
+                {
+                    r.Accel.BootId = bootId;
+                }
+                else if (r.DeviceStatus != null)
+                {
+                    r.DeviceStatus.BootId = bootId;
+                }
+                else if (r.Event != null)
+                {
+                    r.Event.BootId = bootId;
+                }
+                else if (r.Config != null)
+                {
+                    r.Config.BootId = bootId;
+                }
+            }
+
+            return r;
         }
 
         /// <summary>Decodes the whole array.</summary>

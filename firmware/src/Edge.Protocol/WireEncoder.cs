@@ -63,8 +63,8 @@ namespace Edge.Protocol
                 throw new ArgumentException("Flags holds bits version 1 does not define.");
             }
 
-            int size = AccelSize(m.DeviceId, m.SampleCount);
-            int p = WriteHeader(MessageType.Accel, m.DeviceId, size, buffer, offset);
+            int size = AccelSize(m.DeviceId, m.SampleCount) + BootIdBytes(m.BootId);
+            int p = WriteHeader(MessageType.Accel, m.DeviceId, m.BootId, size, buffer, offset);
             LittleEndian.WriteUInt32(buffer, p, m.Sequence);
             LittleEndian.WriteUInt64(buffer, p + 4, m.FirstSampleTimeUs);
             LittleEndian.WriteUInt32(buffer, p + 12, m.SamplePeriodUs);
@@ -122,8 +122,8 @@ namespace Edge.Protocol
                 throw new ArgumentException("FlagFaultActive needs a FaultCode.");
             }
 
-            int size = StatusOverhead + IdLength(m.DeviceId) + fw.Length;
-            int p = WriteHeader(MessageType.Status, m.DeviceId, size, buffer, offset);
+            int size = StatusOverhead + IdLength(m.DeviceId) + fw.Length + BootIdBytes(m.BootId);
+            int p = WriteHeader(MessageType.Status, m.DeviceId, m.BootId, size, buffer, offset);
             LittleEndian.WriteUInt32(buffer, p, m.Sequence);
             LittleEndian.WriteUInt32(buffer, p + 4, m.UptimeSeconds);
             LittleEndian.WriteUInt16(buffer, p + 8, m.BatteryMillivolts);
@@ -163,8 +163,8 @@ namespace Edge.Protocol
                 throw new ArgumentException("Kind is not an event kind version 1 defines.");
             }
 
-            int size = EventOverhead + IdLength(m.DeviceId);
-            int p = WriteHeader(MessageType.Event, m.DeviceId, size, buffer, offset);
+            int size = EventOverhead + IdLength(m.DeviceId) + BootIdBytes(m.BootId);
+            int p = WriteHeader(MessageType.Event, m.DeviceId, m.BootId, size, buffer, offset);
             LittleEndian.WriteUInt32(buffer, p, m.Sequence);
             buffer[p + 4] = (byte)m.Kind;
             LittleEndian.WriteUInt64(buffer, p + 5, m.DeviceTimeUs);
@@ -186,8 +186,8 @@ namespace Edge.Protocol
                 throw new ArgumentException(error);
             }
 
-            int size = ConfigOverhead + IdLength(m.DeviceId);
-            int p = WriteHeader(MessageType.Config, m.DeviceId, size, buffer, offset);
+            int size = ConfigOverhead + IdLength(m.DeviceId) + BootIdBytes(m.BootId);
+            int p = WriteHeader(MessageType.Config, m.DeviceId, m.BootId, size, buffer, offset);
             LittleEndian.WriteUInt32(buffer, p, m.Revision);
             buffer[p + 4] = (byte)m.Mode;
             LittleEndian.WriteUInt16(buffer, p + 5, m.SampleRateHz);
@@ -247,7 +247,12 @@ namespace Edge.Protocol
             return id.Length;
         }
 
-        private static int WriteHeader(MessageType type, string id, int size, byte[] buffer, int offset)
+        private static int BootIdBytes(uint bootId)
+        {
+            return bootId == 0 ? 0 : WireFormat.BootIdSize;
+        }
+
+        private static int WriteHeader(MessageType type, string id, uint bootId, int size, byte[] buffer, int offset)
         {
             if (size > WireFormat.MaxMessageSize)
             {
@@ -259,7 +264,7 @@ namespace Edge.Protocol
                 throw new ArgumentException("The buffer is too small for the message.");
             }
 
-            buffer[offset] = WireFormat.Version;
+            buffer[offset] = bootId == 0 ? WireFormat.Version : WireFormat.VersionWithBootId;
             buffer[offset + 1] = (byte)type;
             buffer[offset + 2] = (byte)id.Length;
             for (int i = 0; i < id.Length; i++)
@@ -267,7 +272,14 @@ namespace Edge.Protocol
                 buffer[offset + 3 + i] = (byte)id[i];
             }
 
-            return offset + 3 + id.Length;
+            int p = offset + 3 + id.Length;
+            if (bootId != 0)
+            {
+                LittleEndian.WriteUInt32(buffer, p, bootId);
+                p += WireFormat.BootIdSize;
+            }
+
+            return p;
         }
 
         private static int WriteCrc(byte[] buffer, int offset, int end)

@@ -1,10 +1,19 @@
 namespace Edge.Protocol
 {
-    /// <summary>Constants of the sensor wire protocol, version 1. See docs/wire-protocol.md.</summary>
+    /// <summary>Constants of the sensor wire protocol, versions 1 and 2. See docs/wire-protocol.md.</summary>
     public static class WireFormat
     {
-        /// <summary>The protocol version this code writes and the only one it reads.</summary>
+        /// <summary>Version 1: the frame carries no boot identity. Written for a message whose BootId is 0 (unknown).</summary>
         public const byte Version = 1;
+
+        /// <summary>
+        /// Version 2: as version 1, with the sender's boot identity (u32, never 0) after the device id. Written for
+        /// a message whose BootId is set; a receiver tells a rebooted sensor's counters from duplicates by it.
+        /// </summary>
+        public const byte VersionWithBootId = 2;
+
+        /// <summary>Bytes the boot identity adds to a version 2 frame.</summary>
+        public const int BootIdSize = 4;
 
         /// <summary>Hard upper bound on any encoded message, enforced on encode and decode.</summary>
         public const int MaxMessageSize = 1600;

@@ -103,10 +103,10 @@ public sealed class Scenario
             foreach (var a in d.Timeline)
             {
                 var actions = (a.Recording is null ? 0 : 1) + (a.Synthetic is null ? 0 : 1) + (a.Button ? 1 : 0)
-                            + (a.BatteryPercent is null ? 0 : 1) + (a.OfflineSeconds is null ? 0 : 1) + (a.Charger is null ? 0 : 1);
+                            + (a.BatteryPercent is null ? 0 : 1) + (a.OfflineSeconds is null ? 0 : 1) + (a.Charger is null ? 0 : 1) + (a.Reboot ? 1 : 0);
                 if (actions != 1)
                 {
-                    errors.Add($"{d.DeviceId}: the step at {a.At} s must do exactly one thing (recording, synthetic, button, batteryPercent, offlineSeconds or charger)");
+                    errors.Add($"{d.DeviceId}: the step at {a.At} s must do exactly one thing (recording, synthetic, button, batteryPercent, offlineSeconds, charger or reboot)");
                 }
 
                 if (a.At < 0)
@@ -184,6 +184,12 @@ public sealed class ScenarioStep
 
     /// <summary>Put on (true) or take off (false) the charger.</summary>
     public bool? Charger { get; set; }
+
+    /// <summary>
+    /// Reboot: the connection drops without DISCONNECT, RAM is lost (counters, buffers, the µs clock restart
+    /// near 0) and the firmware core starts afresh with a new boot identity, back online after the boot time.
+    /// </summary>
+    public bool Reboot { get; set; }
 }
 
 /// <summary>Bulk synthetic devices.</summary>

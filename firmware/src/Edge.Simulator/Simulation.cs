@@ -51,7 +51,7 @@ internal sealed class SimulatedDevice
 
     public required string? Resident { get; init; }
 
-    public required SensorNode Node { get; init; }
+    public required SensorNode Node { get; set; }
 
     public required SimulatedAccelerometer Accel { get; init; }
 
@@ -80,6 +80,9 @@ internal sealed class SimulatedDevice
 public sealed class Simulation : IAsyncDisposable
 {
     private static readonly string[] MixedActivities = ["idle", "walking", "sitting", "lying"];
+
+    /// <summary>From power-on to Wi-Fi and MQTT up again on an ESP32 (the boot, DHCP, TLS): about 3 s.</summary>
+    private const long RebootTimeUs = 3_000_000;
 
     private readonly SimulationOptions _options;
     private readonly Scenario _scenario;
@@ -208,13 +211,11 @@ public sealed class Simulation : IAsyncDisposable
         }
 
         var seed = _rng.Next();
-        var period = settings.SamplePeriodUs;
-        var clock = new SimulatedClock(() => _nowUs, 1_000_000 + _rng.NextInt64(period)); // booted ~1 s before, random phase
         var accel = new SimulatedAccelerometer(new SyntheticMotion(settings.SampleRateHz, seed), 16);
         accel.Synthesize(spec.Motion);
         var battery = new SimulatedBattery();
         var publisher = new DeviceLink(connection);
-        var node = new SensorNode(settings, clock, accel, battery, publisher, new SimulatedRandom(seed));
+        var node = Boot(settings, accel, battery, publisher, seed);
         return new SimulatedDevice
         {
             DeviceId = spec.DeviceId,
@@ -228,6 +229,13 @@ public sealed class Simulation : IAsyncDisposable
             MixedMotion = mixed,
             NextActivityChangeUs = mixed ? _rng.NextInt64(120_000_000, 600_000_000) : long.MaxValue,
         };
+    }
+
+    /// <summary>A fresh firmware core, booted about a second ago (random sampling phase), with its own boot identity.</summary>
+    private SensorNode Boot(SensorSettings settings, SimulatedAccelerometer accel, SimulatedBattery battery, DeviceLink publisher, int seed)
+    {
+        var clock = new SimulatedClock(() => _nowUs, 1_000_000 - _nowUs + _rng.NextInt64(settings.SamplePeriodUs));
+        return new SensorNode(settings, clock, accel, battery, publisher, new SimulatedRandom(seed));
     }
 
     private async Task ConnectAllAsync(CancellationToken ct)
@@ -338,6 +346,16 @@ public sealed class Simulation : IAsyncDisposable
         {
             d.Battery.OnCharger = on;
             _log.WriteLine($"sim {Clock}: {who} {(on ? "docked on" : "taken off")} the charger");
+        }
+        else if (s.Reboot)
+        {
+            // Power cycle: the socket dies without DISCONNECT (the broker publishes the will), everything in RAM
+            // is gone, and the core starts again from 0 with a new boot identity; Wi-Fi is back after the boot.
+            d.Publisher.NetworkDown = true;
+            d.Publisher.Connection.LoseNetwork();
+            d.Node = Boot(d.Node.Settings, d.Accel, d.Battery, d.Publisher, _rng.Next());
+            d.OnlineAgainUs = _nowUs + RebootTimeUs;
+            _log.WriteLine($"sim {Clock}: {who} reboots (boot id {d.Node.BootId:x8}; online again in {RebootTimeUs / 1e6:F0} s)");
         }
     }
 

@@ -181,4 +181,45 @@ public class DeviceStreamTests
             Assert.True(s.Buffered <= 4);
         }
     }
+
+    [Fact]
+    public void Push_NewBootIdSecondsAfterTheLastBoot_RestartsInsteadOfDroppingItsBatchesAsDuplicates()
+    {
+        var s = NewStream();
+        for (uint i = 0; i < 5; i++)
+        {
+            s.Push(Boot(B(i), 0xA1), T0, _out);
+        }
+
+        // Rebooted after 5 s: the same sequence numbers and device times again, but a new boot identity.
+        for (uint i = 0; i < 5; i++)
+        {
+            s.Push(Boot(B(i), 0xB2), T0, _out);
+        }
+
+        Assert.Equal([0u, 1, 2, 3, 4, 0, 1, 2, 3, 4], Seqs());
+        Assert.Equal(0, s.Counters.Duplicates);
+        Assert.Equal(1, s.Counters.Reboots);
+        Assert.True(_out[5].AfterGap); // the detector never scores across the reboot
+    }
+
+    [Fact]
+    public void Push_BatchOfTheEarlierBootAfterTheNewOne_IsLateNotARestart()
+    {
+        var s = NewStream();
+        s.Push(Boot(B(0), 0xA1), T0, _out);
+        s.Push(Boot(B(0), 0xB2), T0, _out);
+        s.Push(Boot(B(1), 0xA1), T0, _out); // a straggler of the old boot
+        s.Push(Boot(B(1), 0xB2), T0, _out);
+
+        Assert.Equal([0u, 0, 1], Seqs());
+        Assert.Equal(1, s.Counters.Late);
+        Assert.Equal(1, s.Counters.Reboots);
+    }
+
+    private static AccelBatch Boot(AccelBatch b, uint bootId)
+    {
+        b.BootId = bootId;
+        return b;
+    }
 }

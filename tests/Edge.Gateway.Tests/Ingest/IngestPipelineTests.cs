@@ -178,6 +178,22 @@ public class IngestPipelineTests
     }
 
     [Fact]
+    public async Task Offer_RebootedSensorPressesAtTheSameSequenceAndTime_IsANewPressNotADuplicate()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var before = new DeviceEvent { DeviceId = "dev2", BootId = 0x1111, Sequence = 1, Kind = EventKind.ButtonPress, DeviceTimeUs = 5_000_000 };
+        var after = new DeviceEvent { DeviceId = "dev2", BootId = 0x2222, Sequence = 1, Kind = EventKind.ButtonPress, DeviceTimeUs = 5_000_000 };
+
+        gw.Offer("dev2", "event", WireEncoder.ToBytes(before));
+        gw.Offer("dev2", "event", WireEncoder.ToBytes(after));
+        gw.Offer("dev2", "event", WireEncoder.ToBytes(after)); // QoS 1 redelivery of the new boot's press
+        await gw.DrainAsync();
+
+        Assert.Equal(2, Assert.Single(await gw.Incidents.ListOpenAsync()).TriggerCount);
+        Assert.Equal(1, gw.Pipeline.GetDeviceCounters().Single(d => d.DeviceId == "dev2").DuplicateEvents);
+    }
+
+    [Fact]
     public async Task Offer_SecondPressWhileOpen_RetriggersTheSameIncident()
     {
         await using var gw = await TestGateway.CreateAsync();

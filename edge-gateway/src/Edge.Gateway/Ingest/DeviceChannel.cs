@@ -22,7 +22,7 @@ internal sealed class DeviceChannel
     private readonly Queue<PendingMessage> _accel;
     private readonly int _controlCapacity;
     private readonly int _accelCapacity;
-    private readonly (uint Sequence, ulong TimeUs)[] _events = new (uint, ulong)[EventHistory];
+    private readonly (uint Sequence, ulong TimeUs, uint BootId)[] _events = new (uint, ulong, uint)[EventHistory];
     private int _eventCount;
     private int _eventNext;
     private int _scheduled;
@@ -119,18 +119,21 @@ internal sealed class DeviceChannel
         }
     }
 
-    /// <summary>True the first time this (event sequence, device time) pair is seen. Bounded history.</summary>
+    /// <summary>
+    /// True the first time this (boot identity, event sequence, device time) is seen. Bounded history. A rebooted
+    /// sensor restarts its counters and clock, so the same sequence and time from another boot is a new press.
+    /// </summary>
     public bool FirstSighting(DeviceEvent e)
     {
         for (var i = 0; i < _eventCount; i++)
         {
-            if (_events[i].Sequence == e.Sequence && _events[i].TimeUs == e.DeviceTimeUs)
+            if (_events[i].Sequence == e.Sequence && _events[i].TimeUs == e.DeviceTimeUs && _events[i].BootId == e.BootId)
             {
                 return false;
             }
         }
 
-        _events[_eventNext] = (e.Sequence, e.DeviceTimeUs);
+        _events[_eventNext] = (e.Sequence, e.DeviceTimeUs, e.BootId);
         _eventNext = (_eventNext + 1) % EventHistory;
         _eventCount = Math.Min(_eventCount + 1, EventHistory);
         return true;

@@ -44,6 +44,9 @@ internal sealed class DeviceStream
     private ulong _history; // bit i set: sequence _expected - 1 - i was delivered
     private long _lastDeviceUs = long.MinValue;
     private bool _pendingGap;
+    private uint _bootId;
+    private readonly uint[] _previousBoots = new uint[4];
+    private int _previousBootNext;
 
     public DeviceStream(int reorderWindow, TimeSpan reorderTimeout, TimeSpan rebootBackstep, int clockWindow)
     {
@@ -67,14 +70,37 @@ internal sealed class DeviceStream
     /// <summary>The next sequence number expected.</summary>
     public uint Expected => _expected;
 
+    /// <summary>The boot identity of the stream (0 when the device sends version 1 frames or nothing came yet).</summary>
+    public uint BootId => _bootId;
+
     /// <summary>Offers a batch; batches that can be released in order are appended to <paramref name="output"/>.</summary>
     public void Push(AccelBatch batch, DateTimeOffset arrival, List<StreamBatch> output)
     {
-        var firstUs = (long)Math.Min(batch.FirstSampleTimeUs, long.MaxValue);
-        if (_started && _lastDeviceUs != long.MinValue && firstUs + _rebootBackstepUs < _lastDeviceUs && !IsRecentlyDelivered(batch.Sequence))
+        if (batch.BootId != 0)
         {
-            // Timestamps went back a lot: the device restarted (its sequence restarts too). Release what
-            // is held from the old boot, then start afresh.
+            // The boot identity decides (protocol version 2): a new one is a restart, whatever the sequence
+            // and timestamps say (a sensor that reboots seconds after its last boot reuses both).
+            if (batch.BootId != _bootId)
+            {
+                if (IsPreviousBoot(batch.BootId))
+                {
+                    Counters.Late++; // a batch of an earlier boot, delivered after the new boot's
+                    return;
+                }
+
+                if (_bootId != 0 || _started)
+                {
+                    Release(output, force: true);
+                    Restart();
+                }
+
+                NewBoot(batch.BootId);
+            }
+        }
+        else if (_started && _lastDeviceUs != long.MinValue && (long)Math.Min(batch.FirstSampleTimeUs, long.MaxValue) + _rebootBackstepUs < _lastDeviceUs && !IsRecentlyDelivered(batch.Sequence))
+        {
+            // Version 1 (no boot identity): timestamps went back a lot, so the device restarted (its sequence
+            // restarts too). Release what is held from the old boot, then start afresh.
             Release(output, force: true);
             Restart();
         }
@@ -151,6 +177,28 @@ internal sealed class DeviceStream
         }
     }
 
+    /// <summary>
+    /// A status or event of another boot arrived first (status is served before batches): the next batch starts
+    /// a new stream. True when <paramref name="bootId"/> is a boot this stream has not seen before.
+    /// </summary>
+    public bool ObserveBoot(uint bootId)
+    {
+        if (bootId == 0 || bootId == _bootId || IsPreviousBoot(bootId))
+        {
+            return false;
+        }
+
+        if (_bootId != 0 || _started)
+        {
+            _buffered = 0;
+            Array.Clear(_buffer);
+            Restart();
+        }
+
+        NewBoot(bootId);
+        return true;
+    }
+
     /// <summary>The device says it restarted (status uptime went back): forget sequence and clock.</summary>
     public void Restart()
     {
@@ -163,6 +211,19 @@ internal sealed class DeviceStream
         Clock.Reset();
         Counters.Reboots++;
     }
+
+    private void NewBoot(uint bootId)
+    {
+        if (_bootId != 0)
+        {
+            _previousBoots[_previousBootNext] = _bootId;
+            _previousBootNext = (_previousBootNext + 1) % _previousBoots.Length;
+        }
+
+        _bootId = bootId;
+    }
+
+    private bool IsPreviousBoot(uint bootId) => Array.IndexOf(_previousBoots, bootId) >= 0;
 
     // A redelivered duplicate carries old timestamps too; only a sequence we have not just delivered can be a restart.
     private bool IsRecentlyDelivered(uint sequence)

@@ -594,7 +594,20 @@ internal sealed partial class IngestPipeline
 
     private void HandleStatus(DeviceChannel device, DeviceStatus status, in PendingMessage message)
     {
-        if (status.Online)
+        if (status.Online && status.BootId != 0)
+        {
+            // Protocol version 2: the boot identity says whether the device restarted.
+            var previous = device.Stream.BootId;
+            if (device.Stream.ObserveBoot(status.BootId) && previous != 0)
+            {
+                Log.Rebooted(_logger, device.DeviceId, device.LastUptimeSeconds ?? 0, status.UptimeSeconds);
+                device.Detection.Detector?.Reset();
+                SyncStreamCounters(device);
+            }
+
+            device.LastUptimeSeconds = status.UptimeSeconds;
+        }
+        else if (status.Online)
         {
             // Uptime went back: the device restarted. Status is served before queued batches, so the
             // stream may still hold batches of the old boot; restart it only if its timestamps are
@@ -628,6 +641,14 @@ internal sealed partial class IngestPipeline
             device.DuplicateEvents++;
             _metrics.Duplicate("event");
             return;
+        }
+
+        // A press from a boot the stream has not seen yet (it came before that boot's first batch): the old
+        // boot's clock mapping no longer applies to its device time.
+        if (device.Stream.ObserveBoot(e.BootId))
+        {
+            device.Detection.Detector?.Reset();
+            SyncStreamCounters(device);
         }
 
         var a = device.Assignment;
