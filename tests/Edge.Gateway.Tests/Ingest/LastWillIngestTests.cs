@@ -24,6 +24,8 @@ public class LastWillIngestTests
         await OfferAndEvaluateAsync(gw, "dev1", "status", Messages.Status("dev1", 1));
 
         await OfferAndEvaluateAsync(gw, "dev1", "status", LastWill.Payload("dev1"));
+        gw.Time.Advance(DeviceSupervisor.WillSettle);
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
 
         var offline = Assert.Single(await OpenOfflineAsync(gw));
         Assert.Equal("res1", offline.ResidentId);

@@ -61,7 +61,8 @@ public static class IngestExtensions
         builder.Services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttClientOptionsValidator>();
         builder.Services.TryAddSingleton<ISensorMessageSource>(sp => new MqttSensorMessageSource(
             new MqttNetClient(sp.GetRequiredService<IOptions<MqttClientOptions>>().Value, sp.GetRequiredService<ILogger<MqttNetClient>>(), sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<ILogger<MqttSensorMessageSource>>()));
+            sp.GetRequiredService<ILogger<MqttSensorMessageSource>>(), sp.GetRequiredService<BrokerConnection>()));
+        builder.Services.TryAddSingleton<BrokerConnection>();
 
         builder.Services.AddSingleton<BrokerHealth>();
         builder.Services.AddSingleton<AcknowledgementLedger>();

@@ -18,12 +18,23 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
     private readonly CancellationTokenSource _stop = new();
     private Task? _pump;
 
-    public MqttSensorMessageSource(IMqttClient client, ILogger<MqttSensorMessageSource> logger)
+    public MqttSensorMessageSource(IMqttClient client, ILogger<MqttSensorMessageSource> logger, BrokerConnection? connection = null)
     {
         _client = client;
         _logger = logger;
         _messages = Channel.CreateBounded<SensorMessage>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
-        _client.ConnectionChanged += (_, e) => Log.ConnectionChanged(_logger, e.Kind.ToString(), e.ReasonCode, e.Message);
+        _client.ConnectionChanged += (_, e) =>
+        {
+            Log.ConnectionChanged(_logger, e.Kind.ToString(), e.ReasonCode, e.Message);
+            if (e.Kind == MqttConnectionEventKind.Connected)
+            {
+                connection?.Connected();
+            }
+            else if (e.Kind is MqttConnectionEventKind.Disconnected or MqttConnectionEventKind.ConnectFailed)
+            {
+                connection?.Disconnected();
+            }
+        };
     }
 
     public ChannelReader<SensorMessage> Messages => _messages.Reader;

@@ -52,9 +52,16 @@ public sealed partial class DeviceSupervisor(
     ISensorMessageSource source,
     IOptions<SupervisionOptions> options,
     TimeProvider time,
-    ILogger<DeviceSupervisor> logger)
+    ILogger<DeviceSupervisor> logger,
+    BrokerConnection? brokerLink = null)
 {
     private const string Channel = "supervision";
+
+    /// <summary>
+    /// A last will is acted on this long after it arrived, not at once: when the broker itself shuts down it publishes
+    /// every sensor's will a moment before the gateway sees its own connection close, and that is no sensor going offline.
+    /// </summary>
+    internal static readonly TimeSpan WillSettle = TimeSpan.FromSeconds(3);
 
     private readonly SupervisionOptions _o = options.Value;
     private readonly Dictionary<string, Health> _devices = new(StringComparer.Ordinal);
@@ -101,6 +108,10 @@ public sealed partial class DeviceSupervisor(
                     || before.FaultCount != status.FaultCount || before.FaultActive != status.FaultActive);
             h.Status = status;
             h.WillReceived = !status.Online;
+            if (!status.Online)
+            {
+                h.WillAt = arrival;
+            }
             if (!retained)
             {
                 h.LastSeen = arrival;
@@ -320,8 +331,10 @@ public sealed partial class DeviceSupervisor(
         };
         if (state != DeviceConnectivity.Unknown && reason != h.UnprotectedReason)
         {
+            // Offline by a will: unprotected from when the will came, not from when it was acted on (WillSettle).
+            var changedAt = reason == UnprotectedTimeStore.Offline && h.WillReceived && h.WillAt is { } will ? will : now;
             h.UnprotectedReason = reason;
-            actions.Add(() => unprotected.ChangeAsync(a.ResidentId, a.DeviceId, reason, now, ct));
+            actions.Add(() => unprotected.ChangeAsync(a.ResidentId, a.DeviceId, reason, changedAt, ct));
         }
     }
 
@@ -333,7 +346,22 @@ public sealed partial class DeviceSupervisor(
         var silent = brokerUp && now - heard > timeout;
         if (h.WillReceived || silent)
         {
-            return docked ? DeviceConnectivity.Docked : DeviceConnectivity.Offline;
+            if (docked)
+            {
+                return DeviceConnectivity.Docked;
+            }
+
+            // During and just after the gateway's own broker outage the sensors are reconnecting (a broker restart
+            // publishes every will): the decision waits for the reconnect grace; a sensor that is not back by then is offline.
+            var noticed = h.WillReceived ? h.WillAt : now;
+            var waiting = (h.WillReceived && h.WillAt is { } w && now - w < WillSettle)
+                || (brokerLink is not null && brokerLink.Excuses(now, noticed, _o.ReconnectGrace, WillSettle));
+            if (waiting && h.LastState != DeviceConnectivity.Offline)
+            {
+                return h.LastSeen is null ? DeviceConnectivity.Unknown : DeviceConnectivity.Online;
+            }
+
+            return DeviceConnectivity.Offline;
         }
 
         if (h.LastSeen is null)
@@ -402,6 +430,8 @@ public sealed partial class DeviceSupervisor(
         public DateTimeOffset? LastSeen { get; set; }
 
         public bool WillReceived { get; set; }
+
+        public DateTimeOffset? WillAt { get; set; }
 
         public DeviceMode Mode { get; set; } = DeviceMode.Streaming;
 

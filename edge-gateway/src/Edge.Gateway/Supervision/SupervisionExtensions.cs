@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ public static class SupervisionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SupervisionOptions>, SupervisionOptionsValidator>();
         builder.Services.AddSingleton<UnprotectedTimeStore>();
+        builder.Services.TryAddSingleton<Ingest.BrokerConnection>();
         builder.Services.AddSingleton<DeviceSupervisor>();
         builder.Services.AddSingleton<GatewaySelfCheck>();
         builder.Services.AddHostedService<SupervisionService>();

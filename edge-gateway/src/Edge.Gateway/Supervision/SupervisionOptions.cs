@@ -47,6 +47,13 @@ public sealed class SupervisionOptions
     [Range(0.001, 1.0)]
     public double StillnessThresholdG { get; set; } = 0.02;
 
+    /// <summary>
+    /// After the gateway's own connection to the broker comes back (a broker restart), how long sensors have to
+    /// reconnect before a last will or silence counts as offline. Covers the sensors' reconnect backoff.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReconnectGrace { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The broker connection may be down this long before a gateway fault is raised.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan BrokerDownFaultAfter { get; set; } = TimeSpan.FromSeconds(60);

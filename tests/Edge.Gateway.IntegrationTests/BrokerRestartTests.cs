@@ -1,0 +1,97 @@
+using Edge.Gateway.Incidents;
+using Edge.Simulator;
+using Edge.TestKit;
+
+namespace Edge.Gateway.IntegrationTests;
+
+/// <summary>
+/// Issue 15 point 6: a broker restart publishes every sensor's last will; the gateway must not page them all
+/// offline. Three simulated wearables (the real firmware core, each with its own connection and will) stream to a
+/// real broker that restarts; two reconnect, one does not (its Wi-Fi drops during the outage). Only that one is
+/// reported offline, after the reconnect grace.
+/// </summary>
+public sealed class BrokerRestartTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task BrokerRestart_SensorsThatReconnectAreNotOffline_OneThatDoesNotIsAfterTheGrace()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
+        await using var gateway = await InProcessGateway.StartAsync(broker, sensors, new() { ["Supervision:ReconnectGrace"] = "00:00:15" });
+
+        var scenario = Scenario.Parse("""
+            { "mode": "streaming", "seed": 5, "devices": [
+              { "deviceId": "dev-a", "motion": "walking", "timeline": [ { "at": 8, "synthetic": "sitting" } ] },
+              { "deviceId": "dev-b", "motion": "sitting", "timeline": [] },
+              { "deviceId": "dev-c", "motion": "sitting", "timeline": [ { "at": 10, "offlineSeconds": 300 } ] } ] }
+            """);
+        var log = new SignalLog();
+        var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = InProcessGateway.Site, Speed = 1, DurationSeconds = 70 };
+        await using var sim = new Simulation(options, scenario, null, log);
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => sim.RunAsync(stop.Token));
+
+        // Every sensor is online at the gateway, then the broker restarts (its wills go out to everyone).
+        await log.WhenLogged("dev-a synthetic sitting").WaitAsync(Wait);
+        Assert.Empty(Offline(gateway));
+        await broker.RestartAsync();
+
+        // dev-c dropped off during the outage and stays away: offline once the grace is over. The others reconnected.
+        var carol = await gateway.WaitForChangeAsync(c => c.Incident.Type == IncidentType.DeviceOffline && c.Incident.DeviceId == "dev-c", Wait);
+        Assert.Equal(["dev-c"], Offline(gateway));
+        Assert.Contains(gateway.Logs.Entries, e => e.Message.Contains("Broker connection: Connected", StringComparison.Ordinal));
+
+        await stop.CancelAsync();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.NotNull(carol);
+    }
+
+    private static List<string> Offline(InProcessGateway gateway) =>
+        [.. gateway.Changes().Where(c => c.Incident.Type == IncidentType.DeviceOffline && c.Transition.Kind == TransitionKind.Raised).Select(c => c.Incident.DeviceId!).Distinct().Order()];
+
+    /// <summary>The simulator's log, with a signal when a line containing a fragment is written.</summary>
+    private sealed class SignalLog : StringWriter
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(string Fragment, TaskCompletionSource Signal)> _waits = [];
+
+        public Task WhenLogged(string fragment)
+        {
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                if (ToString().Contains(fragment, StringComparison.Ordinal))
+                {
+                    tcs.TrySetResult();
+                }
+                else
+                {
+                    _waits.Add((fragment, tcs));
+                }
+            }
+
+            return tcs.Task;
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(value);
+                foreach (var (fragment, signal) in _waits.Where(w => value?.Contains(w.Fragment, StringComparison.Ordinal) == true))
+                {
+                    signal.TrySetResult();
+                }
+            }
+        }
+    }
+}
