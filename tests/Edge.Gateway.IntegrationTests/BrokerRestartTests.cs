@@ -19,7 +19,9 @@ public sealed class BrokerRestartTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
-        await using var gateway = await InProcessGateway.StartAsync(broker, sensors, new() { ["Supervision:ReconnectGrace"] = "00:00:15" });
+        // dev-c is found offline by its will or, when the broker's restart gave the gateway's persistent session no
+        // will to deliver, by its silence: both only after the reconnect grace.
+        await using var gateway = await InProcessGateway.StartAsync(broker, sensors, new() { ["Supervision:ReconnectGrace"] = "00:00:15", ["Supervision:StreamingOfflineAfter"] = "00:00:20" });
 
         var scenario = Scenario.Parse("""
             { "mode": "streaming", "seed": 5, "devices": [
