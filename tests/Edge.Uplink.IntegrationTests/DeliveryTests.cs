@@ -40,26 +40,94 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task WrongKey_EventsKeptAndUplinkDegraded()
+    public async Task BatchRefusedForGood_TheRefusedEventIsIsolatedAndDeadLettered_TheEventsBehindItAreDelivered()
     {
-        using var dir = new TempDirectory("edge-uplink-wrongkey");
+        using var dir = new TempDirectory("edge-uplink-toolarge");
         var cloudDb = dir.File("cloud.db");
-        await TestCloud.PrepareAsync(cloudDb);
+        var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
         await using var cloud = TestCloud.Start(cloudDb, port);
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, UplinkHost.Settings(port, "edgegw_" + new string('A', 43)));
+        var settings = UplinkHost.Settings(port, key);
+        settings["Uplink:PollInterval"] = "00:00:00.100";
+        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, settings);
+        var now = DateTimeOffset.UtcNow;
 
-        await uplink.InTransactionAsync(tx => uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1))));
-        time.Advance(TimeSpan.FromSeconds(2));
-        var state = await uplink.Status.WaitForAsync(s => s.ConsecutiveFailures >= 1, Timeout());
+        // The second event alone is larger than the cloud takes in one request: 413 for every batch that holds it.
+        await uplink.InTransactionAsync(tx =>
+        {
+            uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", now, Payloads.Raised(1)));
+            var huge = Payloads.Raised(2) with { Room = new string('x', (int)ContractLimits.MaxBatchBytes + 1) };
+            uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:2", now, huge));
+            for (var i = 3; i <= 6; i++)
+            {
+                uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, $"gw-1:{i}", now, Payloads.Raised(i)));
+            }
+        });
 
-        Assert.False(state.CloudReachable);
-        Assert.True(state.Degraded);
-        Assert.Contains("401", state.LastError, StringComparison.Ordinal);
-        Assert.Equal(1, state.AlertBacklog); // never dropped for a configuration error
-        Assert.Equal(0, state.DeadLettered);
-        Assert.Equal(0, await cloud.Store.CountEventsAsync(default));
+        var state = await uplink.Status.WaitForAsync(s => s.Backlog == 0 && s.Delivered == 5, Timeout());
+
+        Assert.Equal(1, state.DeadLettered);
+        Assert.Equal(5, await cloud.Store.CountEventsAsync(default));
+        await using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir.File("gateway.db")};Pooling=False");
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT json_extract(event, '$.incidentId') || ' ' || reason FROM uplink_dead_letters";
+        var dead = (string)(await cmd.ExecuteScalarAsync())!;
+        Assert.StartsWith("gw-1:2 HTTP 413", dead, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WrongGatewayId_EventsDeadLetteredWithoutBlocking_ThenStampedAtSendTimeAndResentAfterTheFix()
+    {
+        using var dir = new TempDirectory("edge-uplink-wrongid");
+        var cloudDb = dir.File("cloud.db");
+        var key = await TestCloud.PrepareAsync(cloudDb);
+        var port = TestCloud.FreePort();
+        await using var cloud = TestCloud.Start(cloudDb, port);
+
+        // As the provision tool used to write it: the site id where the cloud knows the gateway as gw-1.
+        var wrong = UplinkHost.Settings(port, key);
+        wrong["Uplink:GatewayId"] = TestCloud.SiteId;
+        wrong["Uplink:PollInterval"] = "00:00:00.100";
+        var now = DateTimeOffset.UtcNow;
+        await using (var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, wrong))
+        {
+            await uplink.InTransactionAsync(tx =>
+            {
+                for (var i = 1; i <= 8; i++)
+                {
+                    uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, $"inc-{i}", now, Payloads.Raised(i)));
+                }
+            });
+
+            // Refused for good (403): every one goes to the dead letters; none blocks the queue.
+            await uplink.Status.WaitForAsync(s => s.Backlog == 0 && s.DeadLettered == 8, Timeout());
+            Assert.Equal(0, await cloud.Store.CountEventsAsync(default));
+        }
+
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir.File("gateway.db")};Pooling=False"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT reason FROM uplink_dead_letters";
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync())
+            {
+                Assert.Contains("HTTP 403", r.GetString(0), StringComparison.Ordinal);
+            }
+        }
+
+        // The technician fixes Uplink:GatewayId and re-sends the dead letters: the queued events go out under the
+        // identity stamped at send time, and the cloud holds every one exactly once.
+        var right = UplinkHost.Settings(port, key);
+        right["Uplink:PollInterval"] = "00:00:00.100";
+        await using (var fixedUplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, right))
+        {
+            Assert.Equal(8, await fixedUplink.Store.RequeueDeadLettersAsync(DateTimeOffset.UtcNow, default));
+            await fixedUplink.Status.WaitForAsync(s => s.Backlog == 0 && s.Delivered >= 8, Timeout());
+        }
+
+        Assert.Equal(8, await cloud.Store.CountEventsAsync(default));
     }
 
     [Theory]

@@ -53,6 +53,7 @@ public static class ProvisionCli
         root.Add(PolicyCommand(console));
         root.Add(CloudKeyCommand(console));
         root.Add(ClearRetainedCommand(console));
+        root.Add(UplinkCommand(console));
         return root;
     }
 
@@ -67,6 +68,7 @@ public static class ProvisionCli
         };
         var cloud = new Option<string?>("--cloud-url") { Description = "Cloud ingest URL (https). Give the gateway key the cloud issued with --cloud-key-file, or one is generated and shown once." };
         var cloudKeyFile = new Option<FileInfo?>("--cloud-key-file") { Description = "File whose first line is the gateway key the cloud issued for this gateway (edgegw_...)." };
+        var cloudGatewayId = new Option<string?>("--cloud-gateway-id") { Description = "The id the cloud knows this gateway by (admin create-gateway --id). Required with --cloud-key-file; for a key generated here, default the site id (the printed create-gateway command uses it)." };
         var admin = new Option<string>("--admin") { Description = "User name of the first staff-page administrator.", Required = true };
         var adminPasswordFile = new Option<FileInfo?>("--admin-password-file")
         {
@@ -92,7 +94,7 @@ public static class ProvisionCli
 
         var siteCommand = new Command("site", "Create a site: private CA, broker certificate and configuration, gateway credentials, first administrator, cloud key.")
         {
-            site, dir, hosts, cloud, cloudKeyFile, admin, adminPasswordFile, wifiSsid, wifiPasswordFile, port, address, expected, brokerUser, timeZone,
+            site, dir, hosts, cloud, cloudKeyFile, cloudGatewayId, admin, adminPasswordFile, wifiSsid, wifiPasswordFile, port, address, expected, brokerUser, timeZone,
         };
         siteCommand.SetAction(parse => Guard(console, () =>
         {
@@ -106,6 +108,7 @@ public static class ProvisionCli
                 GatewayHosts = parse.GetRequiredValue(hosts),
                 CloudUrl = parse.GetValue(cloud),
                 CloudKey = parse.GetValue(cloudKeyFile) is { } keyFile ? ReadSecret(console, keyFile, "Cloud gateway key", confirm: false) : null,
+                CloudGatewayId = parse.GetValue(cloudGatewayId),
                 AdminUsername = adminName,
                 AdminPassword = adminPassword,
                 WifiSsid = parse.GetRequiredValue(wifiSsid),
@@ -131,11 +134,11 @@ public static class ProvisionCli
                 o.WriteLine();
                 o.WriteLine("Cloud gateway key - shown ONCE. It is stored only in the gateway settings. Register it in the cloud now:");
                 o.WriteLine($"  {result.CloudKey}");
-                o.WriteLine($"  (save the line above to a file F, then on the cloud: Edge.Cloud.Api admin create-gateway --id {parse.GetRequiredValue(site)} --site {parse.GetRequiredValue(site)} --key-file F)");
+                o.WriteLine($"  (save the line above to a file F, then on the cloud: Edge.Cloud.Api admin create-gateway --id {parse.GetValue(cloudGatewayId) ?? parse.GetRequiredValue(site)} --site {parse.GetRequiredValue(site)} --key-file F)");
             }
             else if (parse.GetValue(cloud) is not null)
             {
-                o.WriteLine("  cloud gateway key  the cloud-issued key, stored in the gateway settings");
+                o.WriteLine($"  cloud gateway key  the cloud-issued key of gateway '{parse.GetValue(cloudGatewayId)}', stored in the gateway settings (Uplink:GatewayId)");
             }
 
             o.WriteLine();
@@ -342,6 +345,37 @@ public static class ProvisionCli
             return 0;
         }));
         return command;
+    }
+
+    private static Command UplinkCommand(ProvisionConsole console)
+    {
+        var id = new Option<string>("--id") { Description = "The id the cloud knows this gateway by (Edge.Cloud.Api admin create-gateway --id).", Required = true };
+        var gatewayId = new Command("gateway-id", "Set the cloud gateway id in the gateway settings; restart the gateway, then 'uplink resend'.") { DirOption(), id };
+        gatewayId.SetAction(parse => Guard(console, () =>
+        {
+            var layout = new SiteLayout(SiteDir(parse));
+            GatewaySettingsFile.SetGatewayId(layout, parse.GetRequiredValue(id));
+            console.Out.WriteLine($"Uplink:GatewayId is now '{parse.GetRequiredValue(id)}' in {layout.GatewaySettings}. Restart the gateway, then send the refused events again: ./edge provision uplink resend --db DATABASE");
+            return 0;
+        }));
+
+        var db = new Option<FileInfo>("--db") { Description = "The gateway database (Storage:DatabasePath).", Required = true };
+        var resend = new Command("resend", "Send the events the cloud refused (uplink_dead_letters) again, after the cause is fixed; the running gateway delivers them under its current identity.") { db };
+        resend.SetAction(parse => Guard(console, () =>
+        {
+            var file = parse.GetRequiredValue(db);
+            if (!file.Exists)
+            {
+                throw new ProvisioningException($"{file.FullName} does not exist (the gateway database, Storage:DatabasePath).");
+            }
+
+            var store = new Edge.Uplink.Outbox.OutboxStore(new Edge.Uplink.Outbox.SqliteFileConnectionFactory(file.FullName));
+            int moved = store.RequeueDeadLettersAsync(console.Time.GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult();
+            console.Out.WriteLine(moved == 0 ? "No refused events: nothing to send again." : $"{moved} refused event(s) are back in the uplink outbox; the gateway sends them at its next poll.");
+            return 0;
+        }));
+
+        return new Command("uplink", "The cloud uplink: the gateway id, and events the cloud refused.") { gatewayId, resend };
     }
 
     private static Command PolicyCommand(ProvisionConsole console)

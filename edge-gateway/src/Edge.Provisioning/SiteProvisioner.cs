@@ -30,6 +30,12 @@ public sealed class InitSiteRequest
     /// </summary>
     public string? CloudKey { get; init; }
 
+    /// <summary>
+    /// The id the cloud knows this gateway by (<c>Edge.Cloud.Api admin create-gateway --id</c>); the site id when not
+    /// given. Written as <c>Uplink:GatewayId</c>, so provisioning and the cloud agree.
+    /// </summary>
+    public string? CloudGatewayId { get; init; }
+
     /// <summary>The first staff-page administrator.</summary>
     public required string AdminUsername { get; init; }
 
@@ -177,7 +183,7 @@ public sealed class SiteProvisioner
         EnsureProvisioner(inventory);
 
         string? generatedCloudKey = request.CloudUrl is not null && request.CloudKey is null ? Secrets.NewCloudKey() : null;
-        WriteGatewaySettings(inventory, gatewayPassword, request.CloudKey ?? generatedCloudKey);
+        WriteGatewaySettings(inventory, gatewayPassword, request.CloudKey ?? generatedCloudKey, request.CloudGatewayId ?? request.SiteId);
 
         var staff = new StaffStore();
         staff.Accounts.Add(new StaffAccount
@@ -423,7 +429,7 @@ public sealed class SiteProvisioner
         UnixFiles.WriteText(_layout.BrokerConfig, MosquittoFiles.RenderConfig(inventory, _layout, now), UnixFiles.Public, brokerUser);
     }
 
-    private void WriteGatewaySettings(SiteInventory inventory, string gatewayPassword, string? cloudKey)
+    private void WriteGatewaySettings(SiteInventory inventory, string gatewayPassword, string? cloudKey, string cloudGatewayId)
     {
         // Shaped for Microsoft.Extensions.Configuration: the "Mqtt" section binds to Edge.Mqtt's
         // MqttClientOptions. The gateway connects on the same host, over TLS with verification.
@@ -459,13 +465,13 @@ public sealed class SiteProvisioner
         };
         if (inventory.CloudUrl is not null)
         {
-            // Binds to Edge.Uplink's UplinkOptions. The cloud knows this gateway by the site id:
-            // Edge.Cloud.Api admin create-gateway --id <site> --site <site> [--key-file FILE].
+            // Binds to Edge.Uplink's UplinkOptions. The cloud knows this gateway by cloudGatewayId (the site id
+            // unless --cloud-gateway-id says otherwise): Edge.Cloud.Api admin create-gateway --id <it> --site <site>.
             settings["Uplink"] = new JsonObject
             {
                 ["Enabled"] = true,
                 ["CloudUrl"] = inventory.CloudUrl,
-                ["GatewayId"] = inventory.SiteId,
+                ["GatewayId"] = cloudGatewayId,
                 ["SiteId"] = inventory.SiteId,
                 ["GatewayKey"] = cloudKey,
                 // The secret behind the pseudonymous resident references sent to the cloud (never sent itself).
@@ -591,6 +597,18 @@ public sealed class SiteProvisioner
         if (r.CloudKey is not null && (r.CloudUrl is null || !Secrets.IsCloudKey(r.CloudKey)))
         {
             errors.Add("The cloud gateway key must come with --cloud-url and look like edgegw_ followed by 43 base64url characters (as the cloud's admin command prints it).");
+        }
+
+        // A key the cloud issued belongs to the gateway id it was created under; only the technician knows it, and a
+        // guess (the site id) is what left a site's events refused by the cloud.
+        if (r.CloudKey is not null && r.CloudGatewayId is null)
+        {
+            errors.Add("A cloud-issued key belongs to the gateway id the cloud created it for: give that id with --cloud-gateway-id (admin create-gateway --id).");
+        }
+
+        if (r.CloudGatewayId is not null && (r.CloudUrl is null || !GatewaySettingsFile.IsCloudGatewayId(r.CloudGatewayId)))
+        {
+            errors.Add($"--cloud-gateway-id '{r.CloudGatewayId}' must come with --cloud-url and be 1-64 letters, digits or . _ : - (as the cloud's admin create-gateway --id).");
         }
 
         if (!StaffStore.IsValidUsername(r.AdminUsername))

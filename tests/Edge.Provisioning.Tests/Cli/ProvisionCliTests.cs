@@ -236,15 +236,73 @@ public sealed class ProvisionCliTests : IDisposable
         string file = _temp.File("cloud.key");
         File.WriteAllText(file, key + "\n");
 
-        CliResult r = Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+        CliResult r = Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file, "--cloud-gateway-id", "oak-gw-1");
 
         Assert.DoesNotContain(key, r.Out + r.Error, StringComparison.Ordinal);
         JsonNode uplink = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!;
         Assert.Equal(key, uplink["GatewayKey"]!.GetValue<string>());
+        Assert.Equal("oak-gw-1", uplink["GatewayId"]!.GetValue<string>()); // the id the cloud issued the key for
+        Assert.Equal("oak", uplink["SiteId"]!.GetValue<string>());
         // The site secret behind the pseudonymous resident references: 32 random bytes, never printed.
         string pseudonymKey = uplink["ResidentPseudonymKey"]!.GetValue<string>();
         Assert.Equal(32, Convert.FromBase64String(pseudonymKey).Length);
         Assert.DoesNotContain(pseudonymKey, r.Out + r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InitSite_CloudIssuedKeyWithoutItsGatewayId_IsRefused_NotGuessedFromTheSite()
+    {
+        string file = _temp.File("cloud.key");
+        File.WriteAllText(file, Edge.Provisioning.Crypto.Secrets.NewCloudKey() + "\n");
+
+        CliResult r = Cli.InitSite(_dir, "--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+        CliResult bad = Cli.InitSite(_dir, "--cloud-url", "https://cloud.example.org", "--cloud-key-file", file, "--cloud-gateway-id", "oak gw/1");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--cloud-gateway-id", r.Error, StringComparison.Ordinal);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'oak gw/1'", bad.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(_layout.GatewaySettings));
+    }
+
+    [Theory]
+    [InlineData(null, "oak")]
+    [InlineData("oak-gw-7", "oak-gw-7")]
+    public void InitSite_GeneratedKey_SettingsAndThePrintedCloudCommandNameTheSameGatewayId(string? given, string expected)
+    {
+        CliResult r = given is null
+            ? Init("--cloud-url", "https://cloud.example.org")
+            : Init("--cloud-url", "https://cloud.example.org", "--cloud-gateway-id", given);
+
+        JsonNode uplink = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!;
+        Assert.Equal(expected, uplink["GatewayId"]!.GetValue<string>());
+        Assert.Contains($"admin create-gateway --id {expected} --site oak --key-file F", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UplinkGatewayId_CorrectsTheIdInTheGatewaySettings_KeepsTheRest_RefusesBadIdsAndSitesWithoutCloud()
+    {
+        Init("--cloud-url", "https://cloud.example.org");
+        string key = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!["GatewayKey"]!.GetValue<string>();
+
+        CliResult r = Cli.Run("", "uplink", "gateway-id", "--dir", _dir, "--id", "gw-oak-2");
+        CliResult bad = Cli.Run("", "uplink", "gateway-id", "--dir", _dir, "--id", "gw oak");
+
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains("uplink resend", r.Out, StringComparison.Ordinal);
+        JsonNode settings = JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!;
+        Assert.Equal("gw-oak-2", settings["Uplink"]!["GatewayId"]!.GetValue<string>());
+        Assert.Equal(key, settings["Uplink"]!["GatewayKey"]!.GetValue<string>());
+        Assert.NotNull(settings["Mqtt"]!["Password"]);
+        Assert.Equal(UnixFiles.Secret, File.GetUnixFileMode(_layout.GatewaySettings));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal("gw-oak-2", JsonNode.Parse(File.ReadAllText(_layout.GatewaySettings))!["Uplink"]!["GatewayId"]!.GetValue<string>());
+
+        string other = _temp.File("no-cloud");
+        Assert.Equal(0, Cli.InitSite(other).ExitCode);
+        CliResult noCloud = Cli.Run("", "uplink", "gateway-id", "--dir", other, "--id", "gw-1");
+        Assert.Equal(1, noCloud.ExitCode);
+        Assert.Contains("--cloud-url", noCloud.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -296,7 +354,7 @@ public sealed class ProvisionCliTests : IDisposable
         string old = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
         string file = _temp.File("cloud.key");
         File.WriteAllText(file, old + "\n");
-        Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
+        Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file, "--cloud-gateway-id", "oak-gw-1");
         string rotated = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
         File.WriteAllText(file, rotated + "\n");
 

@@ -59,7 +59,9 @@ public static class IngestApi
         if (!string.Equals(caller, gatewayId, StringComparison.Ordinal))
         {
             Log.GatewayForbidden(logger, caller, gatewayId);
-            return Refuse(StatusCodes.Status403Forbidden, "Forbidden", "This key belongs to another gateway.");
+            // Naming the key's own gateway tells the technician what Uplink:GatewayId must be; the caller holds
+            // that key, so it learns nothing it could not use anyway.
+            return Refuse(StatusCodes.Status403Forbidden, "Forbidden", $"This key belongs to gateway '{caller}', not '{gatewayId}': set Uplink:GatewayId to '{caller}' (./edge provision uplink gateway-id --id {caller}).");
         }
 
         if (!context.Request.HasJsonContentType())

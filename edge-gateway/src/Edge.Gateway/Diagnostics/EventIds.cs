@@ -61,6 +61,7 @@ internal static class EventIds
     public const int SupervisionFailed = 4010;
     public const int DeviceFaultReported = 4020;
     public const int GatewayCheckRecovered = 4011;
+    public const int UplinkFaultNotRaised = 4012;
 
     // Registry
     public const int RegistryImported = 5001;

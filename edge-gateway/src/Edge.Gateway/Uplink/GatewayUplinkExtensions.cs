@@ -38,6 +38,7 @@ public static class GatewayUplinkExtensions
         builder.Services.AddOptions<HealthSummaryOptions>().Bind(builder.Configuration.GetSection(HealthSummaryOptions.SectionName))
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Uplink:HealthSummary:Interval must be at least one second.").ValidateOnStart();
         builder.Services.AddHostedService<HealthSummaryPublisher>();
+        builder.Services.AddHostedService<UplinkRejectionReporter>();
         builder.AddUplink();
         return builder;
     }

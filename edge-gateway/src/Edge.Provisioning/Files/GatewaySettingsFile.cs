@@ -47,6 +47,32 @@ public static class GatewaySettingsFile
         UnixFiles.WriteText(layout.GatewaySettings, settings.ToJsonString(SiteInventoryJson.Options) + "\n", UnixFiles.Secret);
     }
 
+    /// <summary>
+    /// Sets <c>Uplink:GatewayId</c> to the id the cloud knows this gateway by (<c>admin create-gateway --id</c>). The
+    /// gateway stamps it on events when it sends them, so events queued under a wrong id go out under this one.
+    /// </summary>
+    public static void SetGatewayId(SiteLayout layout, string gatewayId)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        if (!IsCloudGatewayId(gatewayId))
+        {
+            throw new ProvisioningException("A cloud gateway id is 1-64 characters of letters, digits and . _ : -.");
+        }
+
+        JsonObject settings = Load(layout);
+        if (settings["Uplink"] is not JsonObject uplink)
+        {
+            throw new ProvisioningException($"{layout.GatewaySettings} has no cloud uplink (the site was created without --cloud-url).");
+        }
+
+        uplink["GatewayId"] = gatewayId;
+        UnixFiles.WriteText(layout.GatewaySettings, settings.ToJsonString(SiteInventoryJson.Options) + "\n", UnixFiles.Secret);
+    }
+
+    /// <summary>A gateway id as the cloud accepts it (<c>admin create-gateway --id</c>): 1-64 letters, digits and . _ : -.</summary>
+    public static bool IsCloudGatewayId(string? id) =>
+        !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
+
     /// <summary>The gateway's broker account, or a clear error when the file lacks it.</summary>
     public static GatewayMqttAccount ReadMqttAccount(SiteLayout layout)
     {

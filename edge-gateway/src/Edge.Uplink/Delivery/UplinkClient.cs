@@ -14,13 +14,16 @@ public enum SendOutcomeKind
     /// <summary>The cloud answered per event.</summary>
     Answered,
 
-    /// <summary>Network error, timeout, 5xx or 429: try again later.</summary>
+    /// <summary>Network error, timeout, 5xx, 408 or 429: try again later.</summary>
     Retry,
 
-    /// <summary>401/403: the key or the site is wrong. Keep the events and keep trying (slowly): alerts are never dropped for a configuration error.</summary>
-    Unauthorized,
+    /// <summary>
+    /// 401/403: the cloud refuses who is sending (wrong key, wrong gateway id, a site it does not know), so every
+    /// event of the batch is refused for good as it was sent: all of them go to the dead letters at once.
+    /// </summary>
+    Refused,
 
-    /// <summary>400/413/415 for the whole batch: send fewer events; a single event refused this way is dead-lettered.</summary>
+    /// <summary>Another 4xx (400, 413, 415 ...) for the whole batch: send fewer events; a single event refused this way is dead-lettered.</summary>
     BatchRefused,
 }
 
@@ -71,11 +74,15 @@ public sealed class UplinkClient : IDisposable
             }
 
             var detail = $"HTTP {status}: {await ReadDetailAsync(response, ct).ConfigureAwait(false)}";
+            // A 4xx other than 408 (timeout) and 429 (rate limit) is permanent for what was sent: it goes to the dead
+            // letters (never blocking the events behind it), whole when the sender is refused, else split until the
+            // refused event is alone.
             return status switch
             {
-                401 or 403 => new SendOutcome(SendOutcomeKind.Unauthorized, Error: detail),
-                400 or 413 or 415 => new SendOutcome(SendOutcomeKind.BatchRefused, Error: detail),
+                408 => new SendOutcome(SendOutcomeKind.Retry, Error: detail),
                 429 => new SendOutcome(SendOutcomeKind.Retry, Error: detail, RetryAfter: response.Headers.RetryAfter?.Delta),
+                401 or 403 => new SendOutcome(SendOutcomeKind.Refused, Error: detail),
+                >= 400 and < 500 => new SendOutcome(SendOutcomeKind.BatchRefused, Error: detail),
                 _ => new SendOutcome(SendOutcomeKind.Retry, Error: detail),
             };
         }

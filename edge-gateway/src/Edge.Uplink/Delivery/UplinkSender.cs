@@ -88,7 +88,9 @@ public sealed partial class UplinkSender(
             return o.PollInterval;
         }
 
-        var outcome = await client.SendAsync([.. batch.Select(b => b.Event)], ct).ConfigureAwait(false);
+        // The identity is stamped now, not when the event was queued: events queued under an old or wrong
+        // configuration go out under the gateway's current one once it is fixed.
+        var outcome = await client.SendAsync([.. batch.Select(b => Stamp(b.Event, o))], ct).ConfigureAwait(false);
         switch (outcome.Kind)
         {
             case SendOutcomeKind.Answered:
@@ -116,6 +118,11 @@ public sealed partial class UplinkSender(
                 }
 
                 await store.CompleteAsync(delivered, rejected, time.GetUtcNow(), ct).ConfigureAwait(false);
+                if (rejected.Count > 0)
+                {
+                    status.Rejected(new UplinkRejection(rejected.Count, rejected[0].Item1.Event.Type, rejected[0].Item1.IdempotencyKey, rejected[0].Item2));
+                }
+
                 if (_failures > 0)
                 {
                     Log.Recovered(logger, _failures, status.Current.UnreachableSince ?? now);
@@ -134,10 +141,15 @@ public sealed partial class UplinkSender(
                 Log.BatchRefused(logger, batch.Count, outcome.Error ?? "");
                 return TimeSpan.Zero;
 
-            case SendOutcomeKind.BatchRefused:
-                await store.CompleteAsync([], [(batch[0], outcome.Error ?? "refused")], time.GetUtcNow(), ct).ConfigureAwait(false);
-                Log.Rejected(logger, batch[0].Event.Type, batch[0].IdempotencyKey, outcome.Error ?? "");
-                status.DeadLettered(1);
+            case SendOutcomeKind.BatchRefused or SendOutcomeKind.Refused:
+                // Refused for good as sent: to the dead letters (a gateway fault says so), so the events behind
+                // them keep flowing. After the cause is fixed, 'edge provision uplink resend' queues them again.
+                var reason = outcome.Error ?? "refused";
+                await store.CompleteAsync([], [.. batch.Select(b => (b, reason))], time.GetUtcNow(), ct).ConfigureAwait(false);
+                Log.RefusedForGood(logger, batch.Count, batch[0].Event.Type, batch[0].IdempotencyKey, reason);
+                status.DeadLettered(batch.Count);
+                status.Rejected(new UplinkRejection(batch.Count, batch[0].Event.Type, batch[0].IdempotencyKey, reason));
+                status.Backlog(await store.CountAsync(ct).ConfigureAwait(false), enabled: true);
                 _batchSize = o.BatchSize;
                 return TimeSpan.Zero;
 
@@ -153,6 +165,22 @@ public sealed partial class UplinkSender(
 
                 return delay;
         }
+    }
+
+    /// <summary>
+    /// The event as it goes out now: this gateway's current gateway and site id, and the incident id qualified by the
+    /// current gateway id when it was qualified by the one the event was queued under (so every event of an incident
+    /// names it the same way, before and after a fix of <c>Uplink:GatewayId</c>).
+    /// </summary>
+    internal static UplinkEvent Stamp(UplinkEvent e, UplinkOptions o)
+    {
+        var incidentId = e.IncidentId;
+        if (incidentId is not null && e.GatewayId != o.GatewayId && incidentId.StartsWith(e.GatewayId + ":", StringComparison.Ordinal))
+        {
+            incidentId = o.GatewayId + incidentId[e.GatewayId.Length..];
+        }
+
+        return e with { GatewayId = o.GatewayId, SiteId = o.SiteId, IncidentId = incidentId };
     }
 
     /// <summary>
@@ -185,6 +213,9 @@ public sealed partial class UplinkSender(
         [LoggerMessage(EventId = UplinkEventIds.Rejected, Level = LogLevel.Error, Message = "The cloud rejected {Type} event {Key}: {Reason}; kept in uplink_dead_letters")]
         public static partial void Rejected(ILogger logger, string type, string key, string reason);
 
+        [LoggerMessage(EventId = UplinkEventIds.RefusedForGood, Level = LogLevel.Error, Message = "The cloud refused {Count} event(s) for good, the first {Type} {Key}: {Reason}; kept in uplink_dead_letters (after the fix: ./edge provision uplink resend)")]
+        public static partial void RefusedForGood(ILogger logger, int count, string type, string key, string reason);
+
         [LoggerMessage(EventId = UplinkEventIds.BatchRefused, Level = LogLevel.Warning, Message = "The cloud refused a batch of {Count}: {Error}; retrying with smaller batches")]
         public static partial void BatchRefused(ILogger logger, int count, string error);
 
@@ -208,4 +239,5 @@ public static class UplinkEventIds
     public const int HealthExpired = 8007;
     public const int CycleFailed = 8008;
     public const int HealthSummaryFailed = 8009;
+    public const int RefusedForGood = 8010;
 }

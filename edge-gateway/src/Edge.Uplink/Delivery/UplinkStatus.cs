@@ -44,6 +44,9 @@ public sealed record UplinkState
     public bool Degraded => Enabled && (!CloudReachable || AlertBacklog > 0 && ConsecutiveFailures > 0);
 }
 
+/// <summary>Events the cloud refused for good in one delivery cycle: how many, the first one's type and key, and the cloud's reason.</summary>
+public sealed record UplinkRejection(int Count, string Type, string IdempotencyKey, string Reason);
+
 /// <summary>Queryable status and metrics of the uplink (meter <c>Edge.Uplink</c>).</summary>
 public sealed class UplinkStatus
 {
@@ -131,6 +134,14 @@ public sealed class UplinkStatus
     internal void Expired(int count) => _expired.Add(count);
 
     internal void DeadLettered(int count) => _deadLettered.Add(count);
+
+    /// <summary>
+    /// Raised once per delivery cycle in which the cloud refused events for good (they are in uplink_dead_letters);
+    /// the gateway turns it into a gateway fault.
+    /// </summary>
+    public event EventHandler<UplinkRejection>? EventsRejected;
+
+    internal void Rejected(UplinkRejection rejection) => EventsRejected?.Invoke(this, rejection);
 
     internal void Backlog(Outbox.OutboxCounts counts, bool enabled) =>
         Update(s => s with

@@ -93,6 +93,40 @@ public sealed class OutboxStore(IOutboxConnectionFactory connections)
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Puts every dead letter back in the outbox (after the cause was fixed, e.g. the gateway id): alert-path events
+    /// first, in their original order; the sender then delivers them under the current identity. Returns how many.
+    /// </summary>
+    public async Task<int> RequeueDeadLettersAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct).ConfigureAwait(false);
+        OutboxSchema.Ensure(c, null);
+        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var insert = c.CreateCommand())
+        {
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO uplink_outbox (priority, idempotency_key, type, incident_id, created_at, expires_at, event)
+                SELECT CASE WHEN type IN ('health.summary', 'device.health') THEN 1 ELSE 0 END, idempotency_key, type,
+                       json_extract(event, '$.incidentId'), $now, NULL, event
+                FROM uplink_dead_letters ORDER BY id
+                """;
+            insert.Parameters.AddWithValue("$now", OutboxSchema.Time(now));
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        int moved;
+        await using (var delete = c.CreateCommand())
+        {
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM uplink_dead_letters";
+            moved = await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return moved;
+    }
+
     /// <summary>Counts one more attempt on these rows (diagnostics).</summary>
     public async Task CountAttemptAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {

@@ -30,20 +30,26 @@ public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider t
     public string NewIdempotencyKey() => $"{GatewayId}:{Guid.CreateVersion7(time.GetUtcNow()):N}";
 
     /// <summary>
-    /// The next position of an event within an incident (1, 2, 3 ...), counted in the same transaction.
+    /// The next position of an event within an incident (1, 2, 3 ...), counted in the same transaction. Counted by
+    /// the gateway's own incident number (what follows the last ':' of <c>{gatewayId}:{number}</c>), so the count
+    /// goes on when <see cref="UplinkOptions.GatewayId"/> is corrected while the incident is open; a count kept
+    /// under the qualified id (before that was so) is continued.
     /// </summary>
     public long NextSequence(SqliteTransaction transaction, string incidentId)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(incidentId);
         EnsureSchema(transaction);
+        var local = incidentId[(incidentId.LastIndexOf(':') + 1)..];
         using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO uplink_incident_sequences (incident_id, last) VALUES ($id, 1)
+            INSERT INTO uplink_incident_sequences (incident_id, last)
+            VALUES ($id, COALESCE((SELECT MAX(last) FROM uplink_incident_sequences WHERE substr(incident_id, -length($id) - 1) = ':' || $id), 0) + 1)
             ON CONFLICT (incident_id) DO UPDATE SET last = last + 1
             RETURNING last
             """;
-        command.Parameters.AddWithValue("$id", incidentId);
+        command.Parameters.AddWithValue("$id", local);
         return (long)command.ExecuteScalar()!;
     }
 
