@@ -50,6 +50,65 @@ public class PreTriggerTests
         Assert.Equal(98, t.LastValueMilliG); // 200 counts = 97.7 mg
         Assert.Equal(EventKind.None, Feed(t, 0, 0, 100)); // same run: once only
     }
+
+    // Gravity turned from along −y (upright) towards +x (lying on the side) over `samples` samples at 1 g.
+    private static List<EventKind> Turn(PreTrigger t, int samples, double fromDeg, double toDeg)
+    {
+        var kinds = new List<EventKind>();
+        for (var i = 0; i < samples; i++)
+        {
+            var a = (fromDeg + ((toDeg - fromDeg) * i / samples)) * Math.PI / 180;
+            kinds.Add(Feed(t, (short)(2048 * Math.Sin(a)), (short)(-2048 * Math.Cos(a)), 0));
+        }
+
+        return kinds;
+    }
+
+    [Fact]
+    public void Update_BodyTurnsToLyingWithinASecondWithoutImpact_FiresOnePostureTrigger()
+    {
+        var t = new PreTrigger(1500, 600, 5, 16);
+        Turn(t, 150, 0, 0); // upright, still
+        var kinds = Turn(t, 50, 0, 90).Concat(Turn(t, 250, 90, 90)).ToList();
+
+        Assert.Equal(1, kinds.Count(k => k == EventKind.PostureTrigger));
+        Assert.DoesNotContain(EventKind.ImpactTrigger, kinds);
+        Assert.InRange(t.LastValueMilliG, 980, 1020);
+    }
+
+    [Fact]
+    public void Update_SlowDriftOverHalfAMinute_NoPostureTrigger()
+    {
+        var t = new PreTrigger(1500, 600, 5, 16);
+        Turn(t, 100, 0, 0);
+
+        Assert.DoesNotContain(EventKind.PostureTrigger, Turn(t, 1500, 0, 90));
+    }
+
+    [Fact]
+    public void Update_TurnBackAndAgain_RearmsAndFiresAgain()
+    {
+        var t = new PreTrigger(1500, 600, 5, 16);
+        Turn(t, 150, 0, 0);
+        var first = Turn(t, 50, 0, 90).Concat(Turn(t, 250, 90, 90)).ToList();
+        var back = Turn(t, 50, 90, 0).Concat(Turn(t, 250, 0, 0)).ToList();
+        var again = Turn(t, 50, 0, 90).Concat(Turn(t, 250, 90, 90)).ToList();
+
+        Assert.Equal(1, first.Count(k => k == EventKind.PostureTrigger));
+        Assert.Equal(1, back.Count(k => k == EventKind.PostureTrigger)); // sitting up is a turn too
+        Assert.Equal(1, again.Count(k => k == EventKind.PostureTrigger));
+    }
+
+    [Fact]
+    public void Update_ImpactWhileTurning_ReportsTheImpact()
+    {
+        var t = new PreTrigger(1500, 600, 5, 16);
+        Turn(t, 150, 0, 0);
+        var kinds = Turn(t, 30, 0, 90);
+        kinds.Add(Feed(t, 8000, 0, 0));
+
+        Assert.Equal(EventKind.ImpactTrigger, kinds[^1]);
+    }
 }
 
 public class TriggeredModeTests

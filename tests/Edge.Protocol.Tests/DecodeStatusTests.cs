@@ -218,7 +218,7 @@ public class DecodeStatusTests
         { "status firmware char 0x7F", Status, b => b[B + 35] = 0x7F },
         { "status firmware char 0x1F", Status, b => b[B + 36] = 0x1F },
         { "event kind 0", Event, b => b[B + 4] = 0 },
-        { "event kind 5", Event, b => b[B + 4] = 5 },
+        { "event kind 6", Event, b => b[B + 4] = 6 },
         { "config mode 2", Config, b => b[B + 4] = 2 },
         { "config rate 0", Config, b => Set16(b, B + 5, 0) },
         { "config rate 1001", Config, b => Set16(b, B + 5, 1001) },

@@ -59,7 +59,7 @@ public class EncoderArgumentTests
 
     [Theory]
     [InlineData((byte)0)]
-    [InlineData((byte)5)]
+    [InlineData((byte)6)]
     public void EncodeEvent_UnknownKind_ThrowsArgumentException(byte kind)
     {
         DeviceEvent m = GoldenVectors.ButtonPress();

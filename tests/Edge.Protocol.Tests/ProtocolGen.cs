@@ -91,7 +91,7 @@ public static class ProtocolGen
     public static readonly Gen<DeviceEvent> Event =
         from id in Id
         from seq in U32
-        from kind in Gen.Choose(1, 4).Select(k => (EventKind)k)
+        from kind in Gen.Choose(1, 5).Select(k => (EventKind)k)
         from time in U64
         from value in U16
         from boot in Gen.Frequency((1, Gen.Constant(0u)), (1, U32))

@@ -360,7 +360,7 @@ namespace Edge.Protocol
             }
 
             byte kind = b[p + 4];
-            if (kind == (byte)EventKind.None || kind > (byte)EventKind.TestPress)
+            if (kind == (byte)EventKind.None || kind > (byte)EventKind.PostureTrigger)
             {
                 return DecodeResult.Fail(DecodeStatus.BadRange, MessageType.Event, id);
             }

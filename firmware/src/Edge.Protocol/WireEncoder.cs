@@ -158,7 +158,7 @@ namespace Edge.Protocol
                 throw new ArgumentNullException("m");
             }
 
-            if (m.Kind == EventKind.None || (byte)m.Kind > (byte)EventKind.TestPress)
+            if (m.Kind == EventKind.None || (byte)m.Kind > (byte)EventKind.PostureTrigger)
             {
                 throw new ArgumentException("Kind is not an event kind version 1 defines.");
             }

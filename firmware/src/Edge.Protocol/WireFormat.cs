@@ -122,6 +122,9 @@ namespace Edge.Protocol
 
         /// <summary>A commissioning test press (technician test mode), not a resident's call.</summary>
         TestPress = 4,
+
+        /// <summary>The on-device pre-trigger saw the body turn (upright to lying) without a hard hit.</summary>
+        PostureTrigger = 5,
     }
 
     /// <summary>Why a decode failed, or <see cref="Ok"/>.</summary>
