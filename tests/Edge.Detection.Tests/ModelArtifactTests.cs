@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Edge.Detection.Features;
 using Edge.Detection.Model;
@@ -11,27 +10,26 @@ public sealed class ModelArtifactTests
 {
     private static ModelManifest WriteArtifact(string dir, Action<ModelManifest>? change = null)
     {
-        var model = Encoding.UTF8.GetBytes(HandModel.Json(FallFeatures.Count));
-        File.WriteAllBytes(Path.Combine(dir, "model.json"), model);
+        var impact = TinyModels.Impact;
+        var soft = TinyModels.Soft;
+        File.WriteAllBytes(Path.Combine(dir, "impact.zip"), impact);
+        File.WriteAllBytes(Path.Combine(dir, "soft.zip"), soft);
         var manifest = new ModelManifest
         {
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(model)),
-            FeatureSet = FallFeatures.FeatureSetId,
-            Features = [.. FallFeatures.Names],
-            SampleRateHz = 50,
+            Name = "test",
             RangeG = 16,
-            Window = new() { PreImpactSeconds = 2, PostImpactSeconds = 1.5, PeakSearchSeconds = 0.5, CandidateThresholdG = 1.5, GapPeriods = 1.5 },
-            Threshold = 0.5f,
-            RefractorySeconds = 30,
+            Impact = new() { ModelFile = "impact.zip", Sha256 = Convert.ToHexStringLower(SHA256.HashData(impact)), FeatureSet = ImpactFeatures.FeatureSetId, Features = [.. ImpactFeatures.Names], Threshold = 0.9f },
+            Soft = new() { ModelFile = "soft.zip", Sha256 = Convert.ToHexStringLower(SHA256.HashData(soft)), FeatureSet = SoftFeatures.FeatureSetId, Features = [.. SoftFeatures.Names], Threshold = 0.95f },
             Sensitivity = new() { Min = 0.5, Max = 2 },
         };
+        manifest.SetDetectorConfig(new DetectorConfig());
         change?.Invoke(manifest);
         File.WriteAllText(Path.Combine(dir, ModelManifest.FileName), JsonSerializer.Serialize(manifest, ModelManifest.JsonOptions));
         return manifest;
     }
 
     [Fact]
-    public void Load_ValidArtifact_GivesDetectorWithManifestGeometry()
+    public void Load_ValidArtifact_GivesDetectorWithManifestGeometryAndThresholds()
     {
         using var dir = new TempDirectory();
         WriteArtifact(dir.Path);
@@ -39,9 +37,9 @@ public sealed class ModelArtifactTests
         var artifact = ModelArtifact.Load(dir.Path, 50);
         var detector = artifact.CreateDetector();
 
-        Assert.Equal(75, detector.Config.PostSamples);
-        Assert.Equal(0.5f, detector.Threshold);
-        Assert.Equal(FallFeatures.Count, artifact.Model.FeatureCount);
+        Assert.Equal(new DetectorConfig(), detector.Config);
+        Assert.Equal(0.9f, detector.ImpactThreshold, 6);
+        Assert.Equal(0.95f, detector.SoftThreshold, 6);
     }
 
     [Fact]
@@ -49,31 +47,21 @@ public sealed class ModelArtifactTests
     {
         using var dir = new TempDirectory();
         WriteArtifact(dir.Path);
-        File.AppendAllText(Path.Combine(dir.Path, "model.json"), " ");
+        File.WriteAllBytes(Path.Combine(dir.Path, "soft.zip"), TinyModels.Impact);
 
         var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50));
-
-        Assert.Contains("hash mismatch", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("soft model", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sha256", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Load_UnknownFeatureSet_Refuses()
+    public void Load_OtherFeatureSet_Refuses()
     {
         using var dir = new TempDirectory();
-        WriteArtifact(dir.Path, m => m.Features[3] = "spectral_entropy");
+        WriteArtifact(dir.Path, m => m.Impact.FeatureSet = "waist-impact-v2");
 
         var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50));
-
-        Assert.Contains("unknown feature set", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_OtherFeatureSetId_Refuses()
-    {
-        using var dir = new TempDirectory();
-        WriteArtifact(dir.Path, m => m.FeatureSet = "wrist-v2");
-
-        Assert.Contains("unknown feature set", Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50)).Message, StringComparison.Ordinal);
+        Assert.Contains("waist-impact-v2", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,8 +71,36 @@ public sealed class ModelArtifactTests
         WriteArtifact(dir.Path);
 
         var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 100));
+        Assert.Contains("50 Hz", ex.Message, StringComparison.Ordinal);
+    }
 
-        Assert.Contains("trained at 50 Hz but the sensors run at 100 Hz", ex.Message, StringComparison.Ordinal);
+    [Fact]
+    public void Load_SeveralProblems_NamesThemAllInOneMessage()
+    {
+        using var dir = new TempDirectory();
+        WriteArtifact(dir.Path, m =>
+        {
+            m.Soft.Threshold = 1.5f;
+            m.Sensitivity.Max = 0.8;
+            m.Window.SoftPostSeconds = 0.5;
+        });
+
+        var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 100));
+        Assert.Contains("Hz", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("soft threshold", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sensitivity bounds", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("soft window", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FormatOneModel_RefusedWithAdviceToRetrain()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, ModelManifest.FileName), """{ "formatVersion": 1, "modelFile": "model.json" }""");
+
+        var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50));
+        Assert.Contains("format 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("edge train", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +108,22 @@ public sealed class ModelArtifactTests
     {
         using var dir = new TempDirectory();
 
-        Assert.Contains("manifest not found", Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50)).Message, StringComparison.Ordinal);
+        Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50));
+    }
+
+    [Fact]
+    public void Load_ModelFileIsNotAnMlNetModel_Refuses()
+    {
+        using var dir = new TempDirectory();
+        WriteArtifact(dir.Path, m =>
+        {
+            var junk = "not a zip"u8.ToArray();
+            File.WriteAllBytes(Path.Combine(dir.Path, "impact.zip"), junk);
+            m.Impact.Sha256 = Convert.ToHexStringLower(SHA256.HashData(junk));
+        });
+
+        var ex = Assert.Throws<ModelArtifactException>(() => ModelArtifact.Load(dir.Path, 50));
+        Assert.Contains("not an ML.NET model", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,9 +133,9 @@ public sealed class ModelArtifactTests
         WriteArtifact(dir.Path);
         var artifact = ModelArtifact.Load(dir.Path, 50);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => artifact.CreateDetector(3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => artifact.CreateDetector(0.25));
-        Assert.True(artifact.CreateDetector(2).Threshold < artifact.CreateDetector(1).Threshold);
+        Assert.Throws<ArgumentOutOfRangeException>(() => artifact.CreateDetector(0.4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => artifact.CreateDetector(2.1));
+        Assert.True(artifact.CreateDetector(2).SoftThreshold < artifact.CreateDetector(1).SoftThreshold);
     }
 
     [Fact]
@@ -122,8 +153,11 @@ public sealed class ModelArtifactTests
 
         var artifact = ModelArtifact.Load(dir, 50);
 
-        Assert.Equal(FallFeatures.FeatureSetId, artifact.Manifest.FeatureSet);
-        Assert.InRange(artifact.Manifest.Threshold, 0.01f, 0.99f);
-        Assert.True(artifact.Model.TreeCount > 0);
+        Assert.Equal(ImpactFeatures.FeatureSetId, artifact.Manifest.Impact.FeatureSet);
+        Assert.Equal(SoftFeatures.FeatureSetId, artifact.Manifest.Soft.FeatureSet);
+        Assert.InRange(artifact.Manifest.Impact.Threshold, 0.01f, 0.999999f);
+        Assert.InRange(artifact.Manifest.Soft.Threshold, 0.01f, 0.999999f);
+        Assert.Equal(ImpactFeatures.Count, artifact.ImpactModel.FeatureCount);
+        Assert.Equal(SoftFeatures.Count, artifact.SoftModel.FeatureCount);
     }
 }

@@ -119,7 +119,11 @@ internal sealed class TestGateway : IAsyncDisposable
 
         public double MaxSensitivity => 2;
 
-        public FallDetector Create(double sensitivity) => new(new DetectorConfig(), new FixedScorer(score), Edge.Detection.Model.ModelArtifact.EffectiveThreshold(0.5f, sensitivity));
+        public FallDetector Create(double sensitivity)
+        {
+            var threshold = Edge.Detection.Model.ModelArtifact.EffectiveThreshold(0.5f, sensitivity);
+            return new(new DetectorConfig(), new FixedScorer(score), new FixedScorer(score), threshold, threshold);
+        }
     }
 
     private sealed class FixedScorer(float score) : IFallScorer

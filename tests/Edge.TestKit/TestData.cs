@@ -47,6 +47,31 @@ public static class TestData
     /// <summary>Where the shared data sits beside a checkout.</summary>
     public static string DefaultSisFallDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "sisfall"));
 
+    /// <summary>Environment variable that names the FallAllD folder (the one holding SA51/ ... and manifest.csv).</summary>
+    public const string FallAllDDirVariable = "EDGE_FALLALLD_DIR";
+
+    /// <summary>
+    /// The FallAllD folder (the second development set): <c>EDGE_FALLALLD_DIR</c>, else <c>fallalld</c> beside
+    /// the SisFall folder. Throws with a clear message when it is absent.
+    /// </summary>
+    public static string FallAllDDir
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable(FallAllDDirVariable);
+            var dir = !string.IsNullOrWhiteSpace(configured) ? configured
+                : Path.Combine(Path.GetDirectoryName(SisFallDirOrNull ?? DefaultSisFallDir)!, "fallalld");
+            if (!Directory.Exists(dir))
+            {
+                throw new InvalidOperationException(
+                    $"The FallAllD recordings were not found at {Path.GetFullPath(dir)}. Set {FallAllDDirVariable} to the folder that holds " +
+                    "SA51/ ... and manifest.csv, or place the team's shared data beside the checkout.");
+            }
+
+            return Path.GetFullPath(dir);
+        }
+    }
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

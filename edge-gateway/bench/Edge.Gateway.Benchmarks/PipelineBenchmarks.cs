@@ -13,7 +13,8 @@ namespace Edge.Gateway.Benchmarks;
 /// <summary>
 /// The gateway's per-sample path on one thread, with the committed model: wire decode (CRC, bounds),
 /// per-device stream state (sequence, reorder window, clock mapping), the shared online detector
-/// (candidate stage on every sample, features and managed XGBoost inference on every impact).
+/// (posture blocks and the impact candidate stage on every sample; features and ML.NET scoring on every
+/// impact candidate, and the soft path's longer look at every impact and every time the body reaches lying).
 /// Input: real SisFall trials (every 25th in folder order, falls and daily activities), resampled
 /// to 50 Hz and quantised as the wearable sends them, each trial a device, replayed 4 times back to
 /// back, batches interleaved across devices as they arrive at the broker. Samples per second =

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Edge.Detection;
 using Edge.Detection.Features;
 using Edge.Detection.Model;
 using Edge.Recordings;
+using Edge.Training.Data;
 using Edge.Training.Evaluation;
-using Edge.Training.Native;
 using Edge.Training.Training;
 
 namespace Edge.Training;
@@ -16,28 +17,44 @@ namespace Edge.Training;
 /// <summary>The <c>train</c> and <c>evaluate</c> commands.</summary>
 internal static class Commands
 {
-    /// <summary>The operating threshold keeps at least this fraction of fall trials out of fold (the target).</summary>
-    public const double TargetSensitivity = 0.99;
+    private const string ImpactFile = "impact.zip";
+    private const string SoftFile = "soft.zip";
 
-    private const string Citation = "SisFall: A. Sucerquia, J. D. López, J. F. Vargas-Bonilla, \"SisFall: A Fall and Movement Dataset\", Sensors 17(1):198, 2017";
+    private static readonly string[] Citations =
+    [
+        "SisFall: A. Sucerquia, J. D. López, J. F. Vargas-Bonilla, \"SisFall: A Fall and Movement Dataset\", Sensors 17(1):198, 2017",
+        "FallAllD: M. Saleh, M. Abbas, R. B. Le Jeannès, \"FallAllD: An Open Dataset of Human Falls and Activities of Daily Living for Classical and Deep Learning Applications\", IEEE Sensors Journal 21(2):1849–1858, 2021",
+    ];
 
     /// <summary>The detector geometry the training uses (the manifest carries it to the gateway).</summary>
     public static DetectorConfig DefaultConfig(int rateHz) => new() { SampleRateHz = rateHz };
 
     public static Command Train()
     {
-        var data = new Option<DirectoryInfo>("--data") { Description = "SisFall folder (any layout, .txt or .txt.gz)", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for model.json, manifest.json and the cross-validation reports", Required = true };
-        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 42 };
+        var data = new Option<DirectoryInfo[]>("--data") { Description = "Folder(s) of recordings in SisFall's layout (.txt or .txt.gz); a folder holding several datasets is reported per dataset", Required = true, AllowMultipleArgumentsPerToken = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the models, manifest.json and the cross-validation reports", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed (augmentation and trainers)", DefaultValueFactory = _ => 42 };
         var rate = new Option<int>("--rate") { Description = "Device sample rate, Hz", DefaultValueFactory = _ => DeviceRecording.DefaultRateHz };
-        var command = new Command("train", "Train the fall model with leave-one-subject-out cross-validation and write the artifact.") { data, output, seed, rate };
-        command.SetAction(parse => Run(() => RunTrain(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, parse.GetValue(seed), parse.GetValue(rate))));
+        var trainer = new Option<string>("--trainer") { Description = "ML.NET trainer for the shipped models", DefaultValueFactory = _ => "fasttree" };
+        trainer.AcceptOnlyFromAmong("fasttree", "lightgbm");
+        var compare = new Option<bool>("--compare") { Description = "Also cross-validate the other ML.NET trainer and XGBoost on the same folds and write cross-validation/comparison.md" };
+        var command = new Command("train", "Train the fall models (impact and soft path) with leave-one-subject-out cross-validation and write the artifact.")
+        {
+            data, output, seed, rate, trainer, compare,
+        };
+        command.SetAction(parse => Run(() => RunTrain(
+            [.. parse.GetValue(data)!.Select(d => d.FullName)],
+            parse.GetValue(output)!.FullName,
+            parse.GetValue(seed),
+            parse.GetValue(rate),
+            parse.GetValue(trainer) == "lightgbm" ? TreeTrainer.LightGbm : TreeTrainer.FastTree,
+            parse.GetValue(compare))));
         return command;
     }
 
     public static Command Evaluate()
     {
-        var data = new Option<DirectoryInfo>("--data") { Description = "Folder of SisFall recordings (any layout, .txt or .txt.gz)", Required = true };
+        var data = new Option<DirectoryInfo[]>("--data") { Description = "Folder(s) of recordings in SisFall's layout (.txt or .txt.gz)", Required = true, AllowMultipleArgumentsPerToken = true };
         var perTrial = new Option<FileInfo>("--per-trial") { Description = "CSV to write, one row per recording", Required = true };
         var mode = new Option<string>("--mode") { Description = "streaming or triggered", DefaultValueFactory = _ => "streaming" };
         mode.AcceptOnlyFromAmong("streaming", "triggered");
@@ -50,7 +67,7 @@ internal static class Commands
             data, perTrial, mode, model, report, rate, sensitivity,
         };
         command.SetAction(parse => Run(() => RunEvaluate(
-            parse.GetValue(data)!.FullName,
+            [.. parse.GetValue(data)!.Select(d => d.FullName)],
             parse.GetValue(perTrial)!.FullName,
             parse.GetValue(mode) == "triggered",
             parse.GetValue(model)?.FullName ?? DefaultModelDir(),
@@ -66,241 +83,242 @@ internal static class Commands
         {
             return action();
         }
-        catch (Exception ex) when (ex is XGBoostException or ModelArtifactException or DirectoryNotFoundException or InvalidDataException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is Native.XGBoostException or ModelArtifactException or DirectoryNotFoundException or InvalidDataException or ArgumentOutOfRangeException or IOException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
     }
 
-    private static int RunTrain(string dataDir, string outDir, int seed, int rateHz)
+    private static int RunTrain(string[] dataDirs, string outDir, int seed, int rateHz, TreeTrainer trainer, bool compare)
     {
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"XGBoost {XGBoost.Version} (libxgboost.so.0)");
+        void Say(string line) => Console.WriteLine($"{line} ({total.Elapsed.TotalSeconds:F0} s)");
         var config = DefaultConfig(rateHz);
         config.Validate();
-        var trials = SisFallLoader.Discover(dataDir);
-        if (trials.Count == 0)
-        {
-            throw new DirectoryNotFoundException($"no SisFall trial files under {dataDir}");
-        }
+        var catalog = TrialCatalog.Discover(dataDirs);
+        Say($"{catalog.Count} recordings from {catalog.Select(t => t.Trial.Subject).Distinct().Count()} subjects in {string.Join(", ", catalog.Select(t => t.Dataset).Distinct())}; {MlNetTrainer.LibraryVersion}, {trainer}, seed {seed}");
+        var data = TrialDataLoader.Load(catalog, config, DeviceQuantizer.DefaultRangeG, Progress("loading and extracting windows", catalog.Count));
+        var augmented = Augmentation.Make(data, config, seed);
+        Say($"windows: {Count(data, FallPath.Impact, 1)} impact falls, {Count(data, FallPath.Impact, 0)} impact ADL, {Count(data, FallPath.Soft, 1)} soft falls, {Count(data, FallPath.Soft, 0)} soft ADL; " +
+            $"{augmented.Count} augmented copies ({augmented.Sum(a => a.Windows.Count)} windows, training folds only)");
 
-        Console.WriteLine($"{trials.Count} trials from {trials.Select(t => t.Subject).Distinct().Count()} subjects under {dataDir}");
-        var data = TrialDataLoader.Load(trials, config, DeviceQuantizer.DefaultRangeG, Progress("loading and extracting windows", trials.Count));
-        var positives = data.Sum(d => d.Windows.Count(w => w.Label == 1));
-        var negatives = data.Sum(d => d.Windows.Count(w => w.Label == 0));
-        var fallTrials = data.Count(d => d.Trial.Label == TrialLabel.Fall);
-        Console.WriteLine($"windows: {positives} falls (of {fallTrials} fall trials), {negatives} ADL, {data.Sum(d => d.Windows.Count(w => w.Label < 0))} left out; {total.Elapsed.TotalSeconds:F0} s");
-
-        var settings = new TrainingSettings { Seed = seed };
-        var folds = FallModelTrainer.LeaveOneSubjectOut(data, settings, (k, n, subject) =>
-            Console.WriteLine($"cross-validation fold {k}/{n} (held out {subject}); {total.Elapsed.TotalSeconds:F0} s"));
-        var scored = FallModelTrainer.OutOfFold(data, folds, config, 0.5f);
-        var threshold = FallModelTrainer.ChooseThreshold(scored, TargetSensitivity);
-        Console.WriteLine($"operating threshold (out-of-fold, highest with sensitivity ≥ {TargetSensitivity:P0}): {threshold:F4}");
-
-        var oof = FallModelTrainer.OutOfFold(data, folds, config, threshold);
+        var settings = new TrainingSettings { Seed = seed, Trainer = trainer };
+        var folds = CrossValidation.LeaveOneSubjectOut(data, augmented, _ => true, settings, (k, n, s) => Say($"fold {k}/{n} (held out {s})"));
+        var oof = CrossValidation.OutOfFold(data, folds, config);
+        var thresholds = OperatingPoint.Choose(oof, config.RefractorySeconds);
+        Say($"operating thresholds: {thresholds}{(thresholds.MeetsTargets ? string.Empty : " (the targets could not be met: the most sensitive point is used)")}");
+        var streaming = OperatingPoint.Replay(oof, thresholds, config.RefractorySeconds);
+        var nested = OperatingPoint.PerHeldOutSubject(oof, config.RefractorySeconds);
         var trigger = new TriggeredModeAdapter();
-        var oofTriggered = FallModelTrainer.OutOfFold(data, folds, config, threshold, trigger);
-        var summaries = Metrics.Summaries(oof);
+        var triggered = OperatingPoint.Replay(CrossValidation.OutOfFold(data, folds, config, trigger), thresholds, config.RefractorySeconds);
+        var rotated = OperatingPoint.Replay(CrossValidation.OutOfFold(data, folds, config, transform: (_, i) => RotationCheck(data[i].Recording, seed, i)), thresholds, config.RefractorySeconds);
+        var summaries = Metrics.Summaries(streaming);
         Console.WriteLine("cross-validated (leave-one-subject-out), streaming:");
         Console.Write(Metrics.Format(summaries));
-        Console.WriteLine("cross-validated, triggered mode:");
-        Console.Write(Metrics.Format(Metrics.Summaries(oofTriggered)));
-        var baseline = FallModelTrainer.PeakBaseline(data);
-        Console.WriteLine($"peak-magnitude baseline (threshold chosen per fold): sensitivity {baseline.Sensitivity:P2}, specificity {baseline.Specificity:P2}, mean threshold {baseline.MeanThresholdG:F2} g");
+        Console.WriteLine("thresholds chosen without the held-out subject (nested estimate):");
+        Console.Write(Metrics.Format(Metrics.Summaries(nested)));
+        Console.WriteLine("triggered mode:");
+        Console.Write(Metrics.Format(Metrics.Summaries(triggered)));
+        Console.WriteLine("every recording rotated (up to 30°, half upside down):");
+        Console.Write(Metrics.Format(Metrics.Summaries(rotated)));
 
-        var bounds = (Min: 0.5, Max: 2.0);
-        var atBounds = new[] { bounds.Min, 1.0, bounds.Max }.Select(s =>
-        {
-            var t = ModelArtifact.EffectiveThreshold(threshold, s);
-            return (Sensitivity: s, Threshold: t, Summary: Metrics.Summaries(Replay(oof, t, config.RefractorySeconds))[0]);
-        }).ToList();
-        var curve = new[] { 0.98, 0.985, 0.99, 0.9925, 0.995 }.Select(target =>
-        {
-            var t = FallModelTrainer.ChooseThreshold(scored, target);
-            return (Target: target, Threshold: t, Summary: Metrics.Summaries(Replay(oof, t, config.RefractorySeconds))[0]);
-        }).ToList();
-        var perSubject = Metrics.Summaries(FallModelTrainer.ThresholdPerHeldOutSubject(scored, TargetSensitivity, config.RefractorySeconds));
-        Console.WriteLine("threshold chosen without the held-out subject (optimism check):");
-        Console.Write(Metrics.Format(perSubject));
-
-        Console.WriteLine($"training the final model on all {data.Select(d => d.Trial.Subject).Distinct().Count()} subjects");
-        var modelJson = FallModelTrainer.Train(data, settings);
+        Say($"training the final models on all {folds.Count} subjects");
+        var (impactModel, softModel) = PathModels.Train(data.Concat(augmented), settings);
         Directory.CreateDirectory(outDir);
-        var modelPath = Path.Combine(outDir, "model.json");
-        File.WriteAllBytes(modelPath, modelJson);
+        File.WriteAllBytes(Path.Combine(outDir, ImpactFile), impactModel);
+        File.WriteAllBytes(Path.Combine(outDir, SoftFile), softModel);
 
-        var adlHours = data.Where(d => d.Trial.Label == TrialLabel.Adl).Sum(d => d.Recording.DurationSeconds) / 3600;
-        var manifest = new ModelManifest
-        {
-            ModelFile = "model.json",
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(modelJson)),
-            FeatureSet = FallFeatures.FeatureSetId,
-            Features = [.. FallFeatures.Names],
-            SampleRateHz = rateHz,
-            RangeG = DeviceQuantizer.DefaultRangeG,
-            Window = new ModelManifest.WindowSection
-            {
-                PreImpactSeconds = config.PreImpactSeconds,
-                PostImpactSeconds = config.PostImpactSeconds,
-                PeakSearchSeconds = config.PeakSearchSeconds,
-                CandidateThresholdG = config.CandidateThresholdG,
-                GapPeriods = config.GapPeriods,
-                Hop = "event-driven: the candidate stage tests every sample; one window per impact (local maximum of |a| over ±peakSearchSeconds), so windows are at least peakSearchSeconds apart",
-            },
-            Threshold = threshold,
-            RefractorySeconds = config.RefractorySeconds,
-            Sensitivity = new ModelManifest.SensitivityBounds { Min = bounds.Min, Max = bounds.Max },
-            XGBoostVersion = XGBoost.Version,
-            Seed = seed,
-            Parameters = settings.ToParameters().Append(new("rounds", settings.Rounds.ToString(CultureInfo.InvariantCulture))).ToDictionary(),
-            TrainingData = new ModelManifest.TrainingDataSummary
-            {
-                Source = Citation + "; ADXL345 columns, resampled 200 Hz → device rate and quantised to int16 at ±16 g",
-                Subjects = data.Select(d => d.Trial.Subject).Distinct().Count(),
-                SubjectIds = [.. data.Select(d => d.Trial.Subject).Distinct().Order(StringComparer.Ordinal)],
-                YoungSubjects = data.Where(d => !d.Trial.IsOlderAdult).Select(d => d.Trial.Subject).Distinct().Count(),
-                OlderSubjects = data.Where(d => d.Trial.IsOlderAdult).Select(d => d.Trial.Subject).Distinct().Count(),
-                FallTrials = fallTrials,
-                AdlTrials = data.Count - fallTrials,
-                AdlHours = Math.Round(adlHours, 3),
-                PositiveWindows = positives,
-                NegativeWindows = negatives,
-                Labelling = "fall trial: the window whose impact is the trial's peak magnitude is a fall, its other windows are left out; ADL trial: every window is a non-fall",
-            },
-            CrossValidation = new ModelManifest.CrossValidationSummary
-            {
-                Scheme = "leave-one-subject-out, streaming mode, real FallDetector per held-out trial",
-                Folds = folds.Count,
-                Groups = summaries.ToDictionary(s => s.Group, s => new ModelManifest.GroupMetrics
-                {
-                    FallTrials = s.FallTrials,
-                    AdlTrials = s.AdlTrials,
-                    Sensitivity = Round(s.Sensitivity),
-                    Specificity = Round(s.Specificity),
-                    FalseAlertsPerHour = Round(s.FalseAlertsPerHour),
-                    LatencyMedianSeconds = Round(s.LatencyMedianSeconds ?? double.NaN),
-                    LatencyP95Seconds = Round(s.LatencyP95Seconds ?? double.NaN),
-                }),
-            },
-        };
+        var manifest = BuildManifest(config, data, augmented, settings, thresholds, impactModel, softModel, folds.Count, summaries, Metrics.Summaries(nested));
         File.WriteAllText(Path.Combine(outDir, ModelManifest.FileName), JsonSerializer.Serialize(manifest, ModelManifest.JsonOptions).ReplaceLineEndings("\n") + "\n");
 
         var cvDir = Path.Combine(outDir, "cross-validation");
-        const string Honest = "Out-of-fold results: every trial was scored by a model trained without its subject (leave-one-subject-out), " +
-            "through the same FallDetector the gateway runs, at the device rate after resampling and quantisation.";
-        PerTrialCsv.Write(Path.Combine(cvDir, "streaming", "per-trial.csv"), oof);
-        ReportWriter.Write(Path.Combine(cvDir, "streaming"), "Cross-validated evaluation, streaming mode", Honest, oof, threshold, config.RefractorySeconds);
-        PerTrialCsv.Write(Path.Combine(cvDir, "triggered", "per-trial.csv"), oofTriggered);
-        ReportWriter.Write(Path.Combine(cvDir, "triggered"), "Cross-validated evaluation, triggered mode", Honest + " " + TriggerText(trigger), oofTriggered, threshold, config.RefractorySeconds);
-        WriteTrainingSummary(Path.Combine(outDir, "training-summary.md"), manifest, baseline, atBounds, curve, perSubject);
-        Console.WriteLine($"wrote {modelPath} (sha256 {manifest.Sha256}) and {outDir}; {total.Elapsed.TotalSeconds:F0} s in total");
+        const string Honest = "Out-of-fold results: every recording was scored by models trained without its subject (leave-one-subject-out; augmented copies of a subject never train the fold that holds it out), " +
+            "through the same FallDetector the gateway runs, at the device rate after resampling and quantisation. The thresholds were chosen on these out-of-fold scores; " +
+            "the nested estimate (thresholds chosen without each subject) is in the training summary.";
+        PerTrialCsv.Write(Path.Combine(cvDir, "streaming", "per-trial.csv"), streaming);
+        ReportWriter.Write(Path.Combine(cvDir, "streaming"), "Cross-validated evaluation, streaming mode", Honest, streaming, thresholds, config.RefractorySeconds);
+        PerTrialCsv.Write(Path.Combine(cvDir, "triggered", "per-trial.csv"), triggered);
+        ReportWriter.Write(Path.Combine(cvDir, "triggered"), "Cross-validated evaluation, triggered mode", Honest + " " + TriggerText(trigger), triggered, thresholds, config.RefractorySeconds);
+        TrainingSummary.Write(Path.Combine(outDir, "training-summary.md"), manifest, oof, streaming, nested, triggered, rotated, thresholds, config.RefractorySeconds);
+        Say($"wrote {outDir} (impact sha256 {manifest.Impact.Sha256[..12]}…, soft sha256 {manifest.Soft.Sha256[..12]}…)");
+        if (compare)
+        {
+            // Last, so the artifact above is usable while the other learners are cross-validated.
+            List<(string Name, TrialOutcome[] Outcomes, Thresholds Thresholds)> comparison = [($"ML.NET {trainer}", streaming, thresholds)];
+            var other = trainer == TreeTrainer.FastTree ? TreeTrainer.LightGbm : TreeTrainer.FastTree;
+            var otherFolds = CrossValidation.LeaveOneSubjectOut(data, augmented, _ => true, settings with { Trainer = other }, (k, n, s) => Say($"{other} fold {k}/{n}"));
+            var otherOof = CrossValidation.OutOfFold(data, otherFolds, config);
+            var otherThresholds = OperatingPoint.Choose(otherOof, config.RefractorySeconds);
+            comparison.Add(($"ML.NET {other}", OperatingPoint.Replay(otherOof, otherThresholds, config.RefractorySeconds), otherThresholds));
+            var xgb = XGBoostComparison.OutOfFold(data, augmented, config, seed, (k, n, s) => Say($"XGBoost fold {k}/{n}"));
+            var xgbThresholds = OperatingPoint.Choose(xgb, config.RefractorySeconds);
+            comparison.Add(($"XGBoost {Native.XGBoost.Version}", OperatingPoint.Replay(xgb, xgbThresholds, config.RefractorySeconds), xgbThresholds));
+            WriteComparison(Path.Combine(cvDir, "comparison.md"), comparison);
+            Say("wrote the comparison");
+        }
+
         return 0;
     }
 
-    private static int RunEvaluate(string dataDir, string csvPath, bool triggeredMode, string modelDir, string? reportDir, int rateHz, double sensitivity)
+    /// <summary>The rotation check's copy of recording <paramref name="index"/>: a seeded random turn of up to 30°, every other one also upside down.</summary>
+    internal static DeviceRecording RotationCheck(DeviceRecording recording, int seed, int index)
+    {
+        var rnd = new Random(Augmentation.Seed(seed, index, copy: -1)); // copy -1: never an augmentation's seed
+        return Augmentation.Rotate(recording, Augmentation.RandomRotation(rnd, Augmentation.MaxRotationDegrees), index % 2 == 1);
+    }
+
+    private static int Count(IEnumerable<TrialData> data, FallPath path, int label) => data.Sum(d => d.Windows.Count(w => w.Path == path && w.Label == label));
+
+    private static ModelManifest BuildManifest(
+        DetectorConfig config, IReadOnlyList<TrialData> data, IReadOnlyList<TrialData> augmented, TrainingSettings settings, Thresholds thresholds,
+        byte[] impactModel, byte[] softModel, int folds, IReadOnlyList<GroupSummary> summaries, IReadOnlyList<GroupSummary> nested)
+    {
+        var manifest = new ModelManifest
+        {
+            Name = "waist-v3",
+            RangeG = DeviceQuantizer.DefaultRangeG,
+            Impact = new ModelManifest.PathModel
+            {
+                ModelFile = ImpactFile,
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(impactModel)),
+                FeatureSet = ImpactFeatures.FeatureSetId,
+                Features = [.. ImpactFeatures.Names],
+                Threshold = thresholds.Impact,
+            },
+            Soft = new ModelManifest.PathModel
+            {
+                ModelFile = SoftFile,
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(softModel)),
+                FeatureSet = SoftFeatures.FeatureSetId,
+                Features = [.. SoftFeatures.Names],
+                Threshold = thresholds.Soft,
+            },
+            Sensitivity = new ModelManifest.SensitivityBounds { Min = 0.5, Max = 2.0 },
+            Training = new ModelManifest.TrainingSection
+            {
+                Library = MlNetTrainer.LibraryVersion,
+                Trainer = settings.Trainer.ToString(),
+                Seed = settings.Seed,
+                Parameters = settings.ToParameters(),
+                Augmentation = Augmentation.Description,
+                OperatingPoint = OperatingPoint.Description,
+            },
+            TrainingData = new ModelManifest.TrainingDataSummary
+            {
+                Sources = [.. data.Select(d => d.Catalog.Dataset).Distinct().Order(StringComparer.Ordinal)
+                    .Select(d => Citations.FirstOrDefault(c => c.StartsWith(d, StringComparison.OrdinalIgnoreCase)) ?? d)
+                    .Select(s => s + "; ADXL345-layout counts, resampled to the device rate and quantised to int16 at ±16 g")],
+                Subjects = data.Select(d => d.Subject).Distinct().Count(),
+                SubjectIds = [.. data.Select(d => d.Subject).Distinct().Order(StringComparer.Ordinal)],
+                FallTrials = data.Count(d => d.Trial.Label == TrialLabel.Fall),
+                AdlTrials = data.Count(d => d.Trial.Label == TrialLabel.Adl),
+                AdlHours = Math.Round(data.Where(d => d.Trial.Label == TrialLabel.Adl).Sum(d => d.Recording.DurationSeconds) / 3600, 3),
+                Windows = new Dictionary<string, int>
+                {
+                    ["impactFall"] = Count(data, FallPath.Impact, 1),
+                    ["impactAdl"] = Count(data, FallPath.Impact, 0),
+                    ["softFall"] = Count(data, FallPath.Soft, 1),
+                    ["softAdl"] = Count(data, FallPath.Soft, 0),
+                    ["augmentedCopies"] = augmented.Count,
+                },
+                Labelling = "fall trial: the impact window at the trial's peak magnitude and the soft windows anchored within 2 s of it are the fall, its other windows are left out; ADL trial: every window is a non-fall",
+            },
+            CrossValidation = new ModelManifest.CrossValidationSummary
+            {
+                Scheme = "leave-one-subject-out, streaming mode, real FallDetector per held-out recording",
+                Folds = folds,
+                Groups = ToMetrics(summaries),
+                Nested = ToMetrics(nested),
+            },
+        };
+        manifest.SetDetectorConfig(config);
+        return manifest;
+    }
+
+    private static Dictionary<string, ModelManifest.GroupMetrics> ToMetrics(IReadOnlyList<GroupSummary> summaries) =>
+        summaries.ToDictionary(s => s.Group, s => new ModelManifest.GroupMetrics
+        {
+            FallTrials = s.FallTrials,
+            AdlTrials = s.AdlTrials,
+            Sensitivity = Round(s.Sensitivity),
+            Specificity = Round(s.Specificity),
+            FalseAlertsPerHour = Round(s.FalseAlertsPerHour),
+            ImpactLatencyMedianSeconds = Round(s.ImpactLatencyMedianSeconds ?? double.NaN),
+            SoftLatencyMedianSeconds = Round(s.SoftLatencyMedianSeconds ?? double.NaN),
+            SoftPathAlerts = s.SoftAlerts,
+        });
+
+    private static void WriteComparison(string path, List<(string Name, TrialOutcome[] Outcomes, Thresholds Thresholds)> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Learners compared on the same folds").AppendLine();
+        md.AppendLine("The same candidate windows, augmentation, leave-one-subject-out folds, detector and threshold rule; only the learner differs. " +
+            "Each learner's thresholds are chosen by the same rule on its own out-of-fold scores.").AppendLine();
+        md.AppendLine("| learner | thresholds (impact, soft) | group | sensitivity | specificity | false alerts / h | soft falls detected |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|");
+        foreach (var (name, outcomes, thresholds) in rows)
+        {
+            var summaries = Metrics.Summaries(outcomes);
+            var soft = summaries[^1];
+            foreach (var s in summaries.Take(summaries.Count - 1))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {name} | {thresholds.Impact:F4}, {thresholds.Soft:F4} | {s.Group} | {Metrics.Pct(s.Sensitivity)} | {Metrics.Pct(s.Specificity)} | {Metrics.Num(s.FalseAlertsPerHour, "F2")} | {(s.Group == "all" ? $"{soft.DetectedFalls}/{soft.FallTrials}" : string.Empty)} |");
+            }
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, md.ToString().ReplaceLineEndings("\n"));
+    }
+
+    private static int RunEvaluate(string[] dataDirs, string csvPath, bool triggeredMode, string modelDir, string? reportDir, int rateHz, double sensitivity)
     {
         var total = Stopwatch.StartNew();
         var artifact = ModelArtifact.Load(modelDir, rateHz);
         _ = artifact.CreateDetector(sensitivity); // validates the sensitivity bounds before the long run
-        var trials = SisFallLoader.Discover(dataDir);
-        if (trials.Count == 0)
-        {
-            throw new DirectoryNotFoundException($"no SisFall trial files under {dataDir}");
-        }
-
+        var catalog = TrialCatalog.Discover(dataDirs);
         var trigger = triggeredMode ? new TriggeredModeAdapter() : null;
-        var seen = trials.Select(t => t.Subject).Distinct().Where(artifact.Manifest.TrainingData.SubjectIds.Contains).ToList();
+        var subjects = catalog.Select(t => t.Trial.Subject).Distinct().ToList();
+        var seen = subjects.Where(artifact.Manifest.TrainingData.SubjectIds.Contains).ToList();
         var inSample = seen.Count == 0 ? string.Empty :
-            $"**In-sample warning:** {seen.Count} of the {trials.Select(t => t.Subject).Distinct().Count()} subject ids evaluated here are in the model's training data, " +
+            $"**In-sample warning:** {seen.Count} of the {subjects.Count} subject ids evaluated here are in the model's training data, " +
             "so these results overstate what the model does for new people. The cross-validated results in the model folder are the honest estimate.";
         if (inSample.Length > 0)
         {
             Console.WriteLine(inSample.Replace("**", string.Empty, StringComparison.Ordinal));
         }
 
-        Console.WriteLine($"model {artifact.Directory} (sha256 {artifact.Manifest.Sha256[..12]}…), {trials.Count} recordings, {(triggeredMode ? "triggered" : "streaming")} mode at {rateHz} Hz");
-        var outcomes = new TrialOutcome[trials.Count];
-        var progress = Progress("evaluating", trials.Count);
+        Console.WriteLine($"model {artifact.Directory} ({artifact.Manifest.Name}, impact {artifact.Manifest.Impact.Sha256[..12]}…, soft {artifact.Manifest.Soft.Sha256[..12]}…), {catalog.Count} recordings, {(triggeredMode ? "triggered" : "streaming")} mode at {rateHz} Hz");
+        var outcomes = new TrialOutcome[catalog.Count];
+        var progress = Progress("evaluating", catalog.Count);
         var done = 0;
-        Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallel.For(0, catalog.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var recording = DeviceRecording.Load(trials[i], rateHz, artifact.Manifest.RangeG);
-            outcomes[i] = TrialRunner.Run(recording, h => artifact.CreateDetector(sensitivity, h), trigger);
+            var recording = DeviceRecording.Load(catalog[i].Trial, rateHz, artifact.Manifest.RangeG);
+            outcomes[i] = TrialRunner.Run(recording, catalog[i], h => artifact.CreateDetector(sensitivity, h), trigger);
             progress.Report(Interlocked.Increment(ref done));
         });
 
         PerTrialCsv.Write(csvPath, outcomes);
         Console.Write(Metrics.Format(Metrics.Summaries(outcomes)));
         reportDir ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csvPath))!, "report-" + (triggeredMode ? "triggered" : "streaming"));
-        var preamble = $"Recordings under `{Path.GetFileName(Path.TrimEndingDirectorySeparator(dataDir))}` streamed through the gateway's FallDetector " +
-            $"({(triggeredMode ? "triggered" : "streaming")} mode, {rateHz} Hz, sensitivity {sensitivity.ToString(CultureInfo.InvariantCulture)}) with the model in `{Path.GetFileName(artifact.Directory)}`." +
+        var names = string.Join(", ", dataDirs.Select(d => $"`{Path.GetFileName(Path.TrimEndingDirectorySeparator(d))}`"));
+        var preamble = $"Recordings under {names} streamed through the gateway's FallDetector " +
+            $"({(triggeredMode ? "triggered" : "streaming")} mode, {rateHz} Hz, sensitivity {sensitivity.ToString(CultureInfo.InvariantCulture)}) with the models in `{Path.GetFileName(artifact.Directory)}`." +
             (trigger is null ? string.Empty : " " + TriggerText(trigger)) +
             (inSample.Length == 0 ? string.Empty : "\n\n" + inSample);
-        var threshold = ModelArtifact.EffectiveThreshold(artifact.Manifest.Threshold, sensitivity);
-        var report = ReportWriter.Write(reportDir, "Fall model evaluation", preamble, outcomes, threshold, artifact.Manifest.RefractorySeconds);
+        var thresholds = new Thresholds(
+            ModelArtifact.EffectiveThreshold(artifact.Manifest.Impact.Threshold, sensitivity),
+            ModelArtifact.EffectiveThreshold(artifact.Manifest.Soft.Threshold, sensitivity));
+        var report = ReportWriter.Write(reportDir, "Fall model evaluation", preamble, outcomes, thresholds, artifact.Manifest.RefractorySeconds);
         Console.WriteLine($"wrote {csvPath} and {report}; {total.Elapsed.TotalSeconds:F0} s");
         return 0;
     }
 
-    private static string TriggerText(TriggeredModeAdapter t) => string.Create(CultureInfo.InvariantCulture,
-        $"Triggered mode: the firmware's PreTrigger (impact > {t.ImpactThresholdMilliG} mg, or free fall < {t.FreeFallThresholdMilliG} mg for {t.FreeFallMinMs} ms) " +
+    internal static string TriggerText(TriggeredModeAdapter t) => string.Create(CultureInfo.InvariantCulture,
+        $"Triggered mode: the firmware's PreTrigger (impact > {t.ImpactThresholdMilliG} mg, free fall < {t.FreeFallThresholdMilliG} mg for {t.FreeFallMinMs} ms, or a turn of the low-passed gravity vector) " +
         $"opens a window of {t.PreTriggerSeconds} s before to {t.PostTriggerSeconds} s after the trigger; only those samples reach the detector.");
-
-    private static TrialOutcome[] Replay(IReadOnlyList<TrialOutcome> outcomes, float threshold, double refractorySeconds) =>
-        outcomes.Select(o => FallModelTrainer.Replay(o, threshold, refractorySeconds)).ToArray();
-
-    private static void WriteTrainingSummary(
-        string path,
-        ModelManifest m,
-        (double Sensitivity, double Specificity, double MeanThresholdG) baseline,
-        IEnumerable<(double Sensitivity, float Threshold, GroupSummary Summary)> atBounds,
-        IEnumerable<(double Target, float Threshold, GroupSummary Summary)> curve,
-        IReadOnlyList<GroupSummary> perSubject)
-    {
-        var lines = new List<string>
-        {
-            "# Training summary (written by `edge train`)",
-            "",
-            $"XGBoost {m.XGBoostVersion}, seed {m.Seed}, {m.CrossValidation.Folds} leave-one-subject-out folds. " +
-            $"{m.TrainingData.Subjects} subjects ({m.TrainingData.YoungSubjects} young, {m.TrainingData.OlderSubjects} older), " +
-            $"{m.TrainingData.FallTrials} fall and {m.TrainingData.AdlTrials} ADL trials ({m.TrainingData.AdlHours:F2} h of ADL); " +
-            $"{m.TrainingData.PositiveWindows} fall windows and {m.TrainingData.NegativeWindows} ADL windows.",
-            "",
-            string.Create(CultureInfo.InvariantCulture, $"Operating threshold {m.Threshold:F4}: chosen on out-of-fold per-trial scores as the highest threshold that still detects ≥ {TargetSensitivity:P0} of the fall trials, i.e. the fewest false alarms at the sensitivity target."),
-            "",
-            "## Peak-magnitude baseline (same folds)",
-            "",
-            string.Create(CultureInfo.InvariantCulture, $"One threshold on the trial's peak |a|, chosen on the training subjects of each fold: sensitivity {baseline.Sensitivity:P2}, specificity {baseline.Specificity:P2} (mean threshold {baseline.MeanThresholdG:F2} g)."),
-            "",
-            "## Sensitivity setting (out-of-fold, streaming, all subjects)",
-            "",
-            "| sensitivity | effective threshold | sensitivity (falls) | specificity (ADL) | false alerts / h |",
-            "|---:|---:|---:|---:|---:|",
-        };
-        lines.AddRange(atBounds.Select(b => string.Create(CultureInfo.InvariantCulture,
-            $"| {b.Sensitivity} | {b.Threshold:F4} | {Metrics.Pct(b.Summary.Sensitivity)} | {Metrics.Pct(b.Summary.Specificity)} | {Metrics.Num(b.Summary.FalseAlertsPerHour, "F3")} |")));
-        lines.Add("");
-        lines.Add("## Trade-off (out-of-fold, streaming, all subjects): threshold for each sensitivity target");
-        lines.Add("");
-        lines.Add("| target | threshold | sensitivity (falls) | specificity (ADL) | false alerts / h | ADL alerts |");
-        lines.Add("|---:|---:|---:|---:|---:|---:|");
-        lines.AddRange(curve.Select(c => string.Create(CultureInfo.InvariantCulture,
-            $"| ≥ {Metrics.Pct(c.Target)} | {c.Threshold:F4} | {Metrics.Pct(c.Summary.Sensitivity)} | {Metrics.Pct(c.Summary.Specificity)} | {Metrics.Num(c.Summary.FalseAlertsPerHour, "F3")} | {c.Summary.AdlAlerts} |")));
-        lines.Add("");
-        lines.Add("## Threshold chosen without the held-out subject");
-        lines.Add("");
-        lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"The operating threshold above is chosen on the same out-of-fold scores it is reported on. Here each subject is judged at a threshold chosen (same rule, ≥ {TargetSensitivity:P0}) on the other subjects' out-of-fold scores only:"));
-        lines.Add("");
-        lines.Add("| group | sensitivity | specificity | false alerts / h |");
-        lines.Add("|---|---:|---:|---:|");
-        lines.AddRange(perSubject.Select(g => $"| {g.Group} | {Metrics.Pct(g.Sensitivity)} | {Metrics.Pct(g.Specificity)} | {Metrics.Num(g.FalseAlertsPerHour, "F3")} |"));
-        lines.Add("");
-        lines.Add("Cross-validated reports: `cross-validation/streaming/report.md`, `cross-validation/triggered/report.md`.");
-        File.WriteAllText(path, string.Join('\n', lines) + "\n");
-    }
 
     private static double Round(double v) => double.IsNaN(v) ? v : Math.Round(v, 5);
 

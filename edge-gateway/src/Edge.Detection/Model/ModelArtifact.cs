@@ -26,17 +26,18 @@ public sealed class ModelArtifactException : Exception
 }
 
 /// <summary>
-/// A verified model folder: <c>manifest.json</c> plus the XGBoost JSON model it names. Loading refuses
-/// a model whose hash, feature set or sample rate does not match, so the gateway fails at start-up
-/// rather than scoring with the wrong model.
+/// A verified model folder: <c>manifest.json</c> plus the two ML.NET models it names (impact and soft
+/// path). Loading refuses a folder whose hashes, feature sets, sample rate or geometry do not match this
+/// build of the detector, so the gateway fails at start-up rather than scoring with the wrong model.
 /// </summary>
 public sealed class ModelArtifact
 {
-    private ModelArtifact(string directory, ModelManifest manifest, XGBoostModel model)
+    private ModelArtifact(string directory, ModelManifest manifest, MlNetScorer impact, MlNetScorer soft)
     {
         Directory = directory;
         Manifest = manifest;
-        Model = model;
+        ImpactModel = impact;
+        SoftModel = soft;
         Config = manifest.ToDetectorConfig();
     }
 
@@ -46,8 +47,11 @@ public sealed class ModelArtifact
     /// <summary>The manifest.</summary>
     public ModelManifest Manifest { get; }
 
-    /// <summary>The managed model.</summary>
-    public XGBoostModel Model { get; }
+    /// <summary>The impact path's model.</summary>
+    public MlNetScorer ImpactModel { get; }
+
+    /// <summary>The soft path's model.</summary>
+    public MlNetScorer SoftModel { get; }
 
     /// <summary>The detector geometry from the manifest.</summary>
     public DetectorConfig Config { get; }
@@ -55,7 +59,7 @@ public sealed class ModelArtifact
     /// <summary>
     /// Loads and verifies a model folder for a gateway whose sensors run at <paramref name="deviceRateHz"/>.
     /// </summary>
-    /// <exception cref="ModelArtifactException">The folder is incomplete or does not match.</exception>
+    /// <exception cref="ModelArtifactException">The folder is incomplete or does not match; the message names every problem found.</exception>
     public static ModelArtifact Load(string directory, int deviceRateHz)
     {
         var manifestPath = Path.Combine(directory, ModelManifest.FileName);
@@ -75,64 +79,23 @@ public sealed class ModelArtifact
             throw new ModelArtifactException($"Fall model manifest is not valid JSON: {manifestPath}: {ex.Message}", ex);
         }
 
-        if (manifest.FormatVersion != 1)
-        {
-            throw new ModelArtifactException($"Fall model manifest format {manifest.FormatVersion} is not supported (expected 1): {manifestPath}");
-        }
-
-        var modelPath = Path.Combine(directory, manifest.ModelFile);
-        if (string.IsNullOrEmpty(manifest.ModelFile) || !File.Exists(modelPath))
-        {
-            throw new ModelArtifactException($"Fall model file '{manifest.ModelFile}' named in {manifestPath} does not exist");
-        }
-
-        var bytes = File.ReadAllBytes(modelPath);
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(actual, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
         {
             throw new ModelArtifactException(
-                $"Fall model hash mismatch: {modelPath} has sha256 {actual}, the manifest says {manifest.Sha256}. " +
-                "The model file was changed or belongs to another manifest.");
+                $"Fall model manifest format {manifest.FormatVersion} is not supported (expected {ModelManifest.CurrentFormatVersion}): {manifestPath}. " +
+                "Models from before the two-path detector (format 1, XGBoost) cannot be used; train a new one with ./edge train.");
         }
 
-        if (manifest.FeatureSet != FallFeatures.FeatureSetId || !manifest.Features.SequenceEqual(FallFeatures.Names))
-        {
-            throw new ModelArtifactException(
-                $"Fall model uses an unknown feature set '{manifest.FeatureSet}' [{string.Join(", ", manifest.Features)}]; " +
-                $"this detector computes '{FallFeatures.FeatureSetId}' [{string.Join(", ", FallFeatures.Names)}].");
-        }
-
+        var problems = new List<string>();
         if (manifest.SampleRateHz != deviceRateHz)
         {
-            throw new ModelArtifactException(
-                $"Fall model was trained at {manifest.SampleRateHz} Hz but the sensors run at {deviceRateHz} Hz. " +
-                "Train a model for this rate (edge train --rate N) or configure the sensors to the model's rate.");
-        }
-
-        if (manifest.Threshold is <= 0 or >= 1)
-        {
-            throw new ModelArtifactException($"Fall model threshold {manifest.Threshold} is not in (0, 1)");
+            problems.Add($"the models were trained at {manifest.SampleRateHz} Hz but the sensors run at {deviceRateHz} Hz " +
+                "(train models for this rate with edge train --rate N, or configure the sensors to the models' rate)");
         }
 
         if (manifest.Sensitivity.Min <= 0 || manifest.Sensitivity.Min > 1 || manifest.Sensitivity.Max < 1)
         {
-            throw new ModelArtifactException(
-                $"Fall model sensitivity bounds [{manifest.Sensitivity.Min}, {manifest.Sensitivity.Max}] must contain 1 and be positive");
-        }
-
-        XGBoostModel model;
-        try
-        {
-            model = XGBoostModel.Parse(bytes);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelArtifactException($"{modelPath}: {ex.Message}", ex);
-        }
-
-        if (model.FeatureCount != FallFeatures.Count)
-        {
-            throw new ModelArtifactException($"Fall model expects {model.FeatureCount} features; the feature set has {FallFeatures.Count}");
+            problems.Add($"sensitivity bounds [{manifest.Sensitivity.Min}, {manifest.Sensitivity.Max}] must contain 1 and be positive");
         }
 
         try
@@ -141,10 +104,17 @@ public sealed class ModelArtifact
         }
         catch (ArgumentException ex)
         {
-            throw new ModelArtifactException($"Fall model window in {manifestPath} is invalid: {ex.Message}", ex);
+            problems.Add(ex.Message);
         }
 
-        return new ModelArtifact(Path.GetFullPath(directory), manifest, model);
+        var impact = LoadPath(directory, "impact", manifest.Impact, ImpactFeatures.FeatureSetId, ImpactFeatures.Names, problems);
+        var soft = LoadPath(directory, "soft", manifest.Soft, SoftFeatures.FeatureSetId, SoftFeatures.Names, problems);
+        if (problems.Count > 0 || impact is null || soft is null)
+        {
+            throw new ModelArtifactException($"Fall model in {Path.GetFullPath(directory)} cannot be used: " + string.Join("; ", problems));
+        }
+
+        return new ModelArtifact(Path.GetFullPath(directory), manifest, impact, soft);
     }
 
     /// <summary>
@@ -172,6 +142,54 @@ public sealed class ModelArtifact
                 $"sensitivity must be within the model card's bounds [{Manifest.Sensitivity.Min}, {Manifest.Sensitivity.Max}]");
         }
 
-        return new FallDetector(Config, Model, EffectiveThreshold(Manifest.Threshold, sensitivity), onScored);
+        return new FallDetector(
+            Config, ImpactModel, SoftModel,
+            EffectiveThreshold(Manifest.Impact.Threshold, sensitivity),
+            EffectiveThreshold(Manifest.Soft.Threshold, sensitivity),
+            onScored);
+    }
+
+    private static MlNetScorer? LoadPath(string directory, string path, ModelManifest.PathModel model, string featureSet, IReadOnlyList<string> features, List<string> problems)
+    {
+        var before = problems.Count;
+        if (model.FeatureSet != featureSet || !model.Features.SequenceEqual(features))
+        {
+            problems.Add($"the {path} model uses feature set '{model.FeatureSet}' ({model.Features.Count} features); this detector computes '{featureSet}' ({features.Count} features)");
+        }
+
+        if (model.Threshold is <= 0 or >= 1 || float.IsNaN(model.Threshold))
+        {
+            problems.Add($"the {path} threshold {model.Threshold} is not in (0, 1)");
+        }
+
+        var file = Path.Combine(directory, model.ModelFile);
+        if (string.IsNullOrEmpty(model.ModelFile) || !File.Exists(file))
+        {
+            problems.Add($"the {path} model file '{model.ModelFile}' does not exist");
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(file);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, model.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"the {path} model {file} has sha256 {actual} but the manifest says {model.Sha256}: the file was changed or belongs to another manifest");
+            return null;
+        }
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MlNetScorer.Load(bytes, features.Count);
+        }
+        catch (InvalidDataException ex)
+        {
+            problems.Add($"the {path} model {file}: {ex.Message}");
+            return null;
+        }
     }
 }

@@ -4,58 +4,49 @@ using System.Text.Json.Serialization;
 namespace Edge.Detection.Model;
 
 /// <summary>
-/// <c>manifest.json</c> beside a fall model: what the model needs (feature set, rate, window) and what
-/// it was measured to do (cross-validated metrics). Written by Edge.Training, checked by
-/// <see cref="ModelArtifact.Load"/>.
+/// <c>manifest.json</c> beside the fall models: what the detector needs (the two paths' model files,
+/// feature sets and thresholds, the rate and the window geometry) and what it was measured to do
+/// (cross-validated metrics). Written by Edge.Training, checked by <see cref="ModelArtifact.Load"/>.
 /// </summary>
 public sealed class ModelManifest
 {
     /// <summary>File name of the manifest in a model folder.</summary>
     public const string FileName = "manifest.json";
 
+    /// <summary>The schema version this build reads and writes.</summary>
+    public const int CurrentFormatVersion = 2;
+
     /// <summary>Schema version of this file.</summary>
-    public int FormatVersion { get; set; } = 1;
+    public int FormatVersion { get; set; } = CurrentFormatVersion;
 
-    /// <summary>Model file name, relative to the manifest.</summary>
-    public string ModelFile { get; set; } = "model.json";
+    /// <summary>Model name, e.g. <c>waist-v3</c>.</summary>
+    public string Name { get; set; } = "";
 
-    /// <summary>Lower-case hex SHA-256 of the model file.</summary>
-    public string Sha256 { get; set; } = "";
-
-    /// <summary>Feature set id (<see cref="Features.FallFeatures.FeatureSetId"/>).</summary>
-    public string FeatureSet { get; set; } = "";
-
-    /// <summary>Feature names in vector order.</summary>
-    public List<string> Features { get; set; } = [];
-
-    /// <summary>Device sample rate the model expects, Hz.</summary>
+    /// <summary>Device sample rate the models expect, Hz.</summary>
     public int SampleRateHz { get; set; }
 
     /// <summary>Device full-scale range used in training, g.</summary>
     public int RangeG { get; set; }
 
-    /// <summary>Window geometry and candidate stage.</summary>
+    /// <summary>Window geometry, candidate stages and posture thresholds.</summary>
     public WindowSection Window { get; set; } = new();
 
-    /// <summary>Operating probability threshold (chosen on out-of-fold scores).</summary>
-    public float Threshold { get; set; }
+    /// <summary>The impact path's model.</summary>
+    public PathModel Impact { get; set; } = new();
 
-    /// <summary>Refractory period after an alert, seconds.</summary>
+    /// <summary>The soft path's model.</summary>
+    public PathModel Soft { get; set; } = new();
+
+    /// <summary>Refractory period after an alert, seconds (shared by both paths).</summary>
     public double RefractorySeconds { get; set; }
 
     /// <summary>Range of the per-resident sensitivity multiplier the model card supports.</summary>
     public SensitivityBounds Sensitivity { get; set; } = new();
 
-    /// <summary>XGBoost library version used for training.</summary>
-    public string XGBoostVersion { get; set; } = "";
+    /// <summary>How the models were trained (library, trainer, seed, parameters).</summary>
+    public TrainingSection Training { get; set; } = new();
 
-    /// <summary>Random seed of the training run.</summary>
-    public int Seed { get; set; }
-
-    /// <summary>XGBoost parameters, as passed to the library.</summary>
-    public Dictionary<string, string> Parameters { get; set; } = [];
-
-    /// <summary>What the model was trained on.</summary>
+    /// <summary>What the models were trained on.</summary>
     public TrainingDataSummary TrainingData { get; set; } = new();
 
     /// <summary>Grouped cross-validation results.</summary>
@@ -77,9 +68,39 @@ public sealed class ModelManifest
         PostImpactSeconds = Window.PostImpactSeconds,
         PeakSearchSeconds = Window.PeakSearchSeconds,
         CandidateThresholdG = Window.CandidateThresholdG,
+        SoftPreSeconds = Window.SoftPreSeconds,
+        SoftPostSeconds = Window.SoftPostSeconds,
+        BlockSeconds = Window.BlockSeconds,
+        LyingDegrees = Window.LyingDegrees,
+        UprightDegrees = Window.UprightDegrees,
+        TransitionSeconds = Window.TransitionSeconds,
+        SoftSpacingSeconds = Window.SoftSpacingSeconds,
         RefractorySeconds = RefractorySeconds,
         GapPeriods = Window.GapPeriods,
     };
+
+    /// <summary>Writes the geometry of <paramref name="config"/> into <see cref="Window"/> and <see cref="RefractorySeconds"/>.</summary>
+    public void SetDetectorConfig(DetectorConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        SampleRateHz = config.SampleRateHz;
+        RefractorySeconds = config.RefractorySeconds;
+        Window = new WindowSection
+        {
+            PreImpactSeconds = config.PreImpactSeconds,
+            PostImpactSeconds = config.PostImpactSeconds,
+            PeakSearchSeconds = config.PeakSearchSeconds,
+            CandidateThresholdG = config.CandidateThresholdG,
+            SoftPreSeconds = config.SoftPreSeconds,
+            SoftPostSeconds = config.SoftPostSeconds,
+            BlockSeconds = config.BlockSeconds,
+            LyingDegrees = config.LyingDegrees,
+            UprightDegrees = config.UprightDegrees,
+            TransitionSeconds = config.TransitionSeconds,
+            SoftSpacingSeconds = config.SoftSpacingSeconds,
+            GapPeriods = config.GapPeriods,
+        };
+    }
 
     /// <summary>Window geometry.</summary>
     public sealed class WindowSection
@@ -87,7 +108,7 @@ public sealed class ModelManifest
         /// <summary>Seconds before the impact.</summary>
         public double PreImpactSeconds { get; set; }
 
-        /// <summary>Seconds after the impact (wait before deciding).</summary>
+        /// <summary>Seconds after the impact (impact path's wait before deciding).</summary>
         public double PostImpactSeconds { get; set; }
 
         /// <summary>Peak search half-width, seconds.</summary>
@@ -96,14 +117,51 @@ public sealed class ModelManifest
         /// <summary>Candidate impact threshold, g.</summary>
         public double CandidateThresholdG { get; set; }
 
+        /// <summary>Seconds before a soft anchor.</summary>
+        public double SoftPreSeconds { get; set; }
+
+        /// <summary>Seconds after a soft anchor (soft path's wait before deciding).</summary>
+        public double SoftPostSeconds { get; set; }
+
+        /// <summary>Posture block length, seconds.</summary>
+        public double BlockSeconds { get; set; }
+
+        /// <summary>Lying: at least this tilt, degrees.</summary>
+        public double LyingDegrees { get; set; }
+
+        /// <summary>Upright or seated: at most this tilt, degrees.</summary>
+        public double UprightDegrees { get; set; }
+
+        /// <summary>A posture-transition candidate: lying reached within this many seconds of upright.</summary>
+        public double TransitionSeconds { get; set; }
+
+        /// <summary>Minimum spacing of a posture-transition candidate after another soft candidate, seconds.</summary>
+        public double SoftSpacingSeconds { get; set; }
+
         /// <summary>Gap limit, in sample periods.</summary>
         public double GapPeriods { get; set; }
-
-        /// <summary>How windows advance (documentation for readers).</summary>
-        public string Hop { get; set; } = "";
     }
 
-    /// <summary>Sensitivity multiplier bounds: effective logit threshold = logit(threshold) − ln(sensitivity).</summary>
+    /// <summary>One path's model file, features and operating threshold.</summary>
+    public sealed class PathModel
+    {
+        /// <summary>Model file name, relative to the manifest (an ML.NET model zip).</summary>
+        public string ModelFile { get; set; } = "";
+
+        /// <summary>Lower-case hex SHA-256 of the model file.</summary>
+        public string Sha256 { get; set; } = "";
+
+        /// <summary>Feature set id.</summary>
+        public string FeatureSet { get; set; } = "";
+
+        /// <summary>Feature names in vector order.</summary>
+        public List<string> Features { get; set; } = [];
+
+        /// <summary>Operating probability threshold (chosen on out-of-fold scores).</summary>
+        public float Threshold { get; set; }
+    }
+
+    /// <summary>Sensitivity multiplier bounds: effective logit threshold = logit(threshold) − ln(sensitivity), for both paths.</summary>
     public sealed class SensitivityBounds
     {
         /// <summary>Least sensitive setting allowed.</summary>
@@ -113,23 +171,39 @@ public sealed class ModelManifest
         public double Max { get; set; } = 1;
     }
 
+    /// <summary>Training library and settings.</summary>
+    public sealed class TrainingSection
+    {
+        /// <summary>Library and version, e.g. <c>Microsoft.ML 6.0.0</c>.</summary>
+        public string Library { get; set; } = "";
+
+        /// <summary>Trainer, e.g. <c>FastTree</c>.</summary>
+        public string Trainer { get; set; } = "";
+
+        /// <summary>Random seed of the training run.</summary>
+        public int Seed { get; set; }
+
+        /// <summary>Trainer parameters.</summary>
+        public Dictionary<string, string> Parameters { get; set; } = [];
+
+        /// <summary>Augmentation applied inside the training folds only.</summary>
+        public string Augmentation { get; set; } = "";
+
+        /// <summary>How the operating thresholds were chosen.</summary>
+        public string OperatingPoint { get; set; } = "";
+    }
+
     /// <summary>Training-data summary.</summary>
     public sealed class TrainingDataSummary
     {
-        /// <summary>Dataset description and citation.</summary>
-        public string Source { get; set; } = "";
+        /// <summary>Datasets and citations.</summary>
+        public List<string> Sources { get; set; } = [];
 
         /// <summary>Subjects used.</summary>
         public int Subjects { get; set; }
 
-        /// <summary>Subject ids (SisFall folder names) the model was trained on.</summary>
+        /// <summary>Subject ids (folder names) the models were trained on.</summary>
         public List<string> SubjectIds { get; set; } = [];
-
-        /// <summary>Young-adult subjects.</summary>
-        public int YoungSubjects { get; set; }
-
-        /// <summary>Older-adult subjects.</summary>
-        public int OlderSubjects { get; set; }
 
         /// <summary>Fall trials.</summary>
         public int FallTrials { get; set; }
@@ -140,11 +214,8 @@ public sealed class ModelManifest
         /// <summary>Hours of ADL.</summary>
         public double AdlHours { get; set; }
 
-        /// <summary>Positive training windows.</summary>
-        public int PositiveWindows { get; set; }
-
-        /// <summary>Negative training windows.</summary>
-        public int NegativeWindows { get; set; }
+        /// <summary>Training windows per path and label (original recordings, before augmentation).</summary>
+        public Dictionary<string, int> Windows { get; set; } = [];
 
         /// <summary>How windows were labelled.</summary>
         public string Labelling { get; set; } = "";
@@ -159,11 +230,14 @@ public sealed class ModelManifest
         /// <summary>Number of folds.</summary>
         public int Folds { get; set; }
 
-        /// <summary>Metrics per group (all, young, older).</summary>
+        /// <summary>Metrics per group (all, per dataset, per age group, soft falls).</summary>
         public Dictionary<string, GroupMetrics> Groups { get; set; } = [];
+
+        /// <summary>The same with each subject's thresholds chosen without that subject (nested estimate).</summary>
+        public Dictionary<string, GroupMetrics> Nested { get; set; } = [];
     }
 
-    /// <summary>Per-trial metrics for one group of subjects.</summary>
+    /// <summary>Per-trial metrics for one group of trials.</summary>
     public sealed class GroupMetrics
     {
         /// <summary>Fall trials.</summary>
@@ -181,10 +255,13 @@ public sealed class ModelManifest
         /// <summary>Alerts during ADL per hour of ADL.</summary>
         public double FalseAlertsPerHour { get; set; }
 
-        /// <summary>Median seconds from impact (peak magnitude) to alert.</summary>
-        public double LatencyMedianSeconds { get; set; }
+        /// <summary>Median seconds from the impact (peak magnitude) to an impact-path alert.</summary>
+        public double ImpactLatencyMedianSeconds { get; set; }
 
-        /// <summary>95th percentile seconds from impact to alert.</summary>
-        public double LatencyP95Seconds { get; set; }
+        /// <summary>Median seconds from the peak magnitude to a soft-path alert.</summary>
+        public double SoftLatencyMedianSeconds { get; set; }
+
+        /// <summary>Falls first alerted by the soft path.</summary>
+        public int SoftPathAlerts { get; set; }
     }
 }

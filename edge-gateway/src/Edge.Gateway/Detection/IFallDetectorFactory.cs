@@ -39,7 +39,8 @@ public sealed class ModelArtifactDetectorFactory : IFallDetectorFactory
     }
 
     public string ModelDescription =>
-        $"{_artifact.Directory} (sha256 {_artifact.Manifest.Sha256[..Math.Min(12, _artifact.Manifest.Sha256.Length)]}, {_artifact.Manifest.SampleRateHz} Hz, threshold {_artifact.Manifest.Threshold:F3}, {_artifact.Model.TreeCount} trees)";
+        $"{_artifact.Directory} ({_artifact.Manifest.Name}, {_artifact.Manifest.SampleRateHz} Hz; impact path sha256 {Short(_artifact.Manifest.Impact.Sha256)} threshold {_artifact.Manifest.Impact.Threshold:F3}; " +
+        $"soft path sha256 {Short(_artifact.Manifest.Soft.Sha256)} threshold {_artifact.Manifest.Soft.Threshold:F3}, decides {_artifact.Config.SoftPostSeconds:0.#} s after its anchor)";
 
     public long PeriodUs => _artifact.Config.PeriodUs;
 
@@ -48,4 +49,6 @@ public sealed class ModelArtifactDetectorFactory : IFallDetectorFactory
     public double MaxSensitivity => _artifact.Manifest.Sensitivity.Max;
 
     public FallDetector Create(double sensitivity) => _artifact.CreateDetector(sensitivity);
+
+    private static string Short(string sha256) => sha256[..Math.Min(12, sha256.Length)];
 }

@@ -14,8 +14,8 @@ namespace Edge.Gateway.Ingest;
 /// <para>Handing a batch to the detector is not "processed": the detector decides about an impact only
 /// once <c>post</c> seconds of samples after it have arrived, and scores the window from <c>pre</c> seconds
 /// before it, all in memory. So an accelerometer batch is held until the device's stream has delivered
-/// samples at least <see cref="LookbackUs"/> (the detector's whole ring: pre + post + peak search + 2
-/// samples) past the batch's last sample. Then no impact the detector could still score needs it, and a
+/// samples at least <see cref="LookbackUs"/> (<see cref="Edge.Detection.DetectorConfig.LookbackSamples"/>: the
+/// longer of the impact and soft windows, the peak search and 2 samples, about 6.5 s) past the batch's last sample. Then no impact the detector could still score needs it, and a
 /// successor fed from the oldest held batch rebuilds the same window.</para>
 /// <para>A committed fall releases the device's held batches at once (a successor must not raise the same
 /// fall again). A device restart releases what the old boot left. A device that falls silent releases
@@ -58,7 +58,7 @@ internal sealed partial class AcknowledgementLedger
             if (_lookbackUs < 0)
             {
                 var c = _detectors.Create(1.0).Config;
-                _lookbackUs = (c.PreSamples + c.PostSamples + c.PeakSearchSamples + 2) * c.PeriodUs;
+                _lookbackUs = c.LookbackSamples * c.PeriodUs;
             }
 
             return _lookbackUs;

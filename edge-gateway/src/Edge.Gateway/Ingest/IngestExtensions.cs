@@ -11,8 +11,9 @@ public static class IngestExtensions
 {
     /// <summary>
     /// Messages the broker may send the gateway before it acknowledges them. Held per device: the detector's
-    /// look-back (about 4 s, some 5 batches at 1 batch/s), so 20,000 holds a thousand sensors four times over
-    /// and still leaves room for ingest's own queue; beyond it the broker keeps messages in the session.
+    /// look-back (about 6.5 s with the soft path's window, some 8 batches at 1 batch/s), so 20,000 holds a
+    /// thousand sensors twice over and still leaves room for ingest's own queue; beyond it the broker keeps
+    /// messages in the session.
     /// </summary>
     public const int DefaultReceiveMaximum = 20_000;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Edge.Detection;
 using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
@@ -527,7 +528,9 @@ internal sealed partial class IngestPipeline
         var a = fall.Assignment;
         var alert = fall.Alert;
         Log.FallDetected(_logger, a.DeviceId, a.ResidentName, alert.Score, alert.Threshold, alert.PeakMagnitudeG);
-        var detail = $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
+        var detail = alert.Path == FallPath.Soft
+            ? $"Fall detected (soft fall: went down and stayed down): score {alert.Score:F3} (threshold {alert.Threshold:F3}), peak {alert.PeakMagnitudeG:F1} g."
+            : $"Fall detected: score {alert.Score:F3} (threshold {alert.Threshold:F3}), impact {alert.PeakMagnitudeG:F1} g.";
         if (await RaiseOrKeepAsync(new RaiseRequest(IncidentType.Fall, a.ResidentId, fall.ImpactAt, detail, "detection", a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false))
         {
             _acks.FallStored(a.DeviceId);

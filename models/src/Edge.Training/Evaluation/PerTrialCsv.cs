@@ -7,8 +7,8 @@ namespace Edge.Training.Evaluation;
 /// <summary>The per-trial CSV of <c>evaluate</c>: one row per recording.</summary>
 public static class PerTrialCsv
 {
-    /// <summary>The header line, as issue 4 specifies it.</summary>
-    public const string Header = "file,subject,code,label,duration_s,alerts,first_alert_s";
+    /// <summary>The header line: issue 4's columns, then the path of the first alert (impact or soft, empty without an alert).</summary>
+    public const string Header = "file,subject,code,label,duration_s,alerts,first_alert_s,path";
 
     /// <summary>Writes the CSV (rows in the given order, LF line ends, invariant culture).</summary>
     public static void Write(TextWriter writer, IEnumerable<TrialOutcome> outcomes)
@@ -26,7 +26,8 @@ public static class PerTrialCsv
                .Append(o.Trial.Label == TrialLabel.Fall ? "fall" : "adl").Append(',')
                .Append(o.DurationSeconds.ToString("F2", CultureInfo.InvariantCulture)).Append(',')
                .Append(o.Alerts.ToString(CultureInfo.InvariantCulture)).Append(',')
-               .Append(o.FirstAlertSeconds?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty);
+               .Append(o.FirstAlertSeconds?.ToString("F2", CultureInfo.InvariantCulture) ?? string.Empty).Append(',')
+               .Append(o.FirstAlertPath switch { Detection.FallPath.Impact => "impact", Detection.FallPath.Soft => "soft", _ => string.Empty });
             writer.Write(row.ToString());
             writer.Write('\n');
         }

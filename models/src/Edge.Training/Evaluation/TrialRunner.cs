@@ -1,23 +1,40 @@
 using Edge.Detection;
 using Edge.Recordings;
+using Edge.Training.Data;
 
 namespace Edge.Training.Evaluation;
 
 /// <summary>What the detector did on one recording.</summary>
-/// <param name="Trial">The file.</param>
+/// <param name="Catalog">The file and its dataset.</param>
 /// <param name="DurationSeconds">Recording length.</param>
 /// <param name="PeakSeconds">Time of the peak magnitude (the impact of a fall trial).</param>
 /// <param name="PeakG">Peak magnitude at the device rate.</param>
 /// <param name="Alerts">Alerts raised.</param>
 /// <param name="FirstAlertSeconds">Seconds from the start to the first alert (its decision time), or null.</param>
-/// <param name="Windows">Every scored window (for curves and score plots).</param>
+/// <param name="FirstAlertPath">The path that raised the first alert, or null.</param>
+/// <param name="Windows">Every scored window of both paths, in the order they were decided.</param>
 /// <param name="SentFraction">Fraction of samples that reached the detector (1 in streaming mode).</param>
 public sealed record TrialOutcome(
-    SisFallTrial Trial, double DurationSeconds, double PeakSeconds, float PeakG, int Alerts, double? FirstAlertSeconds,
-    IReadOnlyList<ScoredWindow> Windows, double SentFraction)
+    CatalogTrial Catalog, double DurationSeconds, double PeakSeconds, float PeakG, int Alerts, double? FirstAlertSeconds,
+    FallPath? FirstAlertPath, IReadOnlyList<ScoredWindow> Windows, double SentFraction)
 {
-    /// <summary>Highest window score in the trial (0 when no window was scored).</summary>
-    public float MaxScore => Windows.Count == 0 ? 0 : Windows.Max(w => w.Score);
+    /// <summary>Falls whose peak stays below this magnitude at the device rate are reported as soft falls, g.</summary>
+    public const float SoftFallPeakG = 2.5f;
+
+    /// <summary>The file.</summary>
+    public SisFallTrial Trial => Catalog.Trial;
+
+    /// <summary>True for a fall trial.</summary>
+    public bool IsFall => Trial.Label == TrialLabel.Fall;
+
+    /// <summary>True for a fall whose peak stays below <see cref="SoftFallPeakG"/>.</summary>
+    public bool IsSoftFall => IsFall && PeakG < SoftFallPeakG;
+
+    /// <summary>Seconds from the peak magnitude to the first alert, or null.</summary>
+    public double? LatencySeconds => FirstAlertSeconds - PeakSeconds;
+
+    /// <summary>Highest window score of a path in the trial (0 when none was scored).</summary>
+    public float MaxScore(FallPath path) => Windows.Where(w => w.Path == path).Select(w => w.Score).DefaultIfEmpty(0).Max();
 }
 
 /// <summary>Streams one device recording through a <see cref="FallDetector"/>, like the gateway would.</summary>
@@ -30,7 +47,7 @@ public static class TrialRunner
     /// Feeds every sample (or, with <paramref name="triggered"/>, only the samples the device would
     /// send) to a fresh detector from <paramref name="createDetector"/>.
     /// </summary>
-    public static TrialOutcome Run(DeviceRecording recording, Func<ScoredWindowHandler, FallDetector> createDetector, TriggeredModeAdapter? triggered = null)
+    public static TrialOutcome Run(DeviceRecording recording, CatalogTrial catalog, Func<ScoredWindowHandler, FallDetector> createDetector, TriggeredModeAdapter? triggered = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(createDetector);
@@ -38,7 +55,7 @@ public static class TrialRunner
         var detector = createDetector((in ScoredWindow w, ReadOnlySpan<float> _) => windows.Add(w));
         var sent = triggered?.SentSamples(recording);
         var alerts = 0;
-        long? firstAlertUs = null;
+        AlertEvent? first = null;
         var sentCount = 0;
         for (var i = 0; i < recording.Length; i++)
         {
@@ -52,18 +69,19 @@ public static class TrialRunner
             if (alert is not null)
             {
                 alerts++;
-                firstAlertUs ??= alert.DecisionTimeUs;
+                first ??= alert;
             }
         }
 
         var (peakIndex, peakG) = Peak(recording);
         return new TrialOutcome(
-            recording.Trial,
+            catalog,
             recording.DurationSeconds,
             peakIndex / (double)recording.SampleRateHz,
             peakG,
             alerts,
-            firstAlertUs is { } us ? (us - StartUs) / 1e6 : null,
+            first is null ? null : (first.DecisionTimeUs - StartUs) / 1e6,
+            first?.Path,
             windows,
             recording.Length == 0 ? 1 : sentCount / (double)recording.Length);
     }
