@@ -140,29 +140,3 @@ internal sealed class FixedScorer(float score) : IFallScorer
         return score;
     }
 }
-
-/// <summary>Builds small XGBoost JSON models by hand (the 1.7 layout).</summary>
-internal static class HandModel
-{
-    /// <summary>
-    /// Two trees. Tree 0: f0 &lt; 2.5 → −0.5 else 0.75 (missing → left). Tree 1: f1 &lt; 0.1 → 0.25 else
-    /// −0.125 (missing → right). base_score 0.5 (margin 0).
-    /// </summary>
-    public static string Json(int featureCount, string objective = "binary:logistic", string numClass = "0", string splitType = "0", string booster = "gbtree") => $$$"""
-        {"learner":{"attributes":{},"feature_names":[],"feature_types":[],
-         "gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1","num_trees":"2"},"tree_info":[0,0],
-          "trees":[
-           {"base_weights":[0,-0.5,0.75],"categories":[],"categories_nodes":[],"categories_segments":[],"categories_sizes":[],
-            "default_left":[1,0,0],"id":0,"left_children":[1,-1,-1],"loss_changes":[1,0,0],"parents":[2147483647,0,0],
-            "right_children":[2,-1,-1],"split_conditions":[2.5,-0.5,0.75],"split_indices":[0,0,0],"split_type":[{{{splitType}}},0,0],"sum_hessian":[2,1,1],
-            "tree_param":{"num_deleted":"0","num_feature":"{{{featureCount}}}","num_nodes":"3","size_leaf_vector":"0"}},
-           {"base_weights":[0,0.25,-0.125],"categories":[],"categories_nodes":[],"categories_segments":[],"categories_sizes":[],
-            "default_left":[0,0,0],"id":1,"left_children":[1,-1,-1],"loss_changes":[1,0,0],"parents":[2147483647,0,0],
-            "right_children":[2,-1,-1],"split_conditions":[0.1,0.25,-0.125],"split_indices":[1,0,0],"split_type":[0,0,0],"sum_hessian":[2,1,1],
-            "tree_param":{"num_deleted":"0","num_feature":"{{{featureCount}}}","num_nodes":"3","size_leaf_vector":"0"}}
-          ]},"name":"{{{booster}}}"},
-         "learner_model_param":{"base_score":"5E-1","boost_from_average":"1","num_class":"{{{numClass}}}","num_feature":"{{{featureCount}}}","num_target":"1"},
-         "objective":{"name":"{{{objective}}}","reg_loss_param":{"scale_pos_weight":"1"} } },
-         "version":[1,7,4]}
-        """;
-}

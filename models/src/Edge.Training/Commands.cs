@@ -37,7 +37,7 @@ internal static class Commands
         var rate = new Option<int>("--rate") { Description = "Device sample rate, Hz", DefaultValueFactory = _ => DeviceRecording.DefaultRateHz };
         var trainer = new Option<string>("--trainer") { Description = "ML.NET trainer for the shipped models", DefaultValueFactory = _ => "fasttree" };
         trainer.AcceptOnlyFromAmong("fasttree", "lightgbm");
-        var compare = new Option<bool>("--compare") { Description = "Also cross-validate the other ML.NET trainer and XGBoost on the same folds and write cross-validation/comparison.md" };
+        var compare = new Option<bool>("--compare") { Description = "Also cross-validate the other ML.NET trainer on the same folds and write cross-validation/comparison.md" };
         var command = new Command("train", "Train the fall models (impact and soft path) with leave-one-subject-out cross-validation and write the artifact.")
         {
             data, output, seed, rate, trainer, compare,
@@ -83,7 +83,7 @@ internal static class Commands
         {
             return action();
         }
-        catch (Exception ex) when (ex is Native.XGBoostException or ModelArtifactException or DirectoryNotFoundException or InvalidDataException or ArgumentOutOfRangeException or IOException)
+        catch (Exception ex) when (ex is ModelArtifactException or DirectoryNotFoundException or InvalidDataException or ArgumentOutOfRangeException or IOException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
@@ -151,9 +151,6 @@ internal static class Commands
             var otherOof = CrossValidation.OutOfFold(data, otherFolds, config);
             var otherThresholds = OperatingPoint.Choose(otherOof, config.RefractorySeconds);
             comparison.Add(($"ML.NET {other}", OperatingPoint.Replay(otherOof, otherThresholds, config.RefractorySeconds), otherThresholds));
-            var xgb = XGBoostComparison.OutOfFold(data, augmented, config, seed, (k, n, s) => Say($"XGBoost fold {k}/{n}"));
-            var xgbThresholds = OperatingPoint.Choose(xgb, config.RefractorySeconds);
-            comparison.Add(($"XGBoost {Native.XGBoost.Version}", OperatingPoint.Replay(xgb, xgbThresholds, config.RefractorySeconds), xgbThresholds));
             WriteComparison(Path.Combine(cvDir, "comparison.md"), comparison);
             Say("wrote the comparison");
         }
