@@ -64,7 +64,7 @@ for f in broker/mosquitto.conf broker/passwd broker/acl broker/server.crt broker
          gateway/gateway-settings.json staff/staff.json policy/escalation.json site.json; do
   [ -f "$SITE_DIR/$f" ] || die "$SITE_DIR/$f is missing: is $SITE_DIR a site folder from 'edge provision init site'?"
 done
-[ -f "$MODEL_DIR/manifest.json" ] && [ -f "$MODEL_DIR/model.json" ] || die "$MODEL_DIR is not a model folder (manifest.json, model.json)"
+check_model_dir "$MODEL_DIR"
 [ -z "$SITE_FILE" ] || [ -f "$SITE_FILE" ] || die "--site-file $SITE_FILE does not exist"
 SITE_ID="$(sed -n 's/^ *"Id": *"\([A-Za-z0-9_-]\{1,32\}\)".*/\1/p' "$SITE_DIR/gateway/gateway-settings.json" | head -1)"
 [ -n "$SITE_ID" ] || die "no Site.Id in $SITE_DIR/gateway/gateway-settings.json"

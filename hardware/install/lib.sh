@@ -143,7 +143,8 @@ stage_release() {
   rm -rf "$partial"
   mkdir -p "$partial/gateway" "$partial/model"
   cp -R "$publish/." "$partial/gateway/"
-  for f in manifest.json model.json MODEL-CARD.md; do
+  local f
+  for f in manifest.json MODEL-CARD.md $(model_files "$model"); do
     [ -f "$model/$f" ] && cp "$model/$f" "$partial/model/"
   done
   cat >"$partial/edge-gateway" <<EOF
@@ -158,6 +159,22 @@ EOF
   chmod -R u+rwX,go+rX,go-w "$partial"
   mv -T "$partial" "$dest"
   mark_changed "$RELEASES/$version/"
+}
+
+# The model files a fall-model folder's manifest names ("modelFile": one per detection path).
+model_files() {
+  sed -n 's/.*"modelFile": *"\([A-Za-z0-9._-]\{1,64\}\)".*/\1/p' "$1/manifest.json"
+}
+
+# Dies unless DIR is a fall-model folder: manifest.json and every model file it names.
+check_model_dir() {
+  local dir="$1" f names
+  [ -f "$dir/manifest.json" ] || die "$dir is not a model folder (no manifest.json)"
+  names="$(model_files "$dir")"
+  [ -n "$names" ] || die "$dir/manifest.json names no model file (\"modelFile\"): is it a model folder from './edge train'?"
+  for f in $names; do
+    [ -f "$dir/$f" ] || die "$dir is not a complete model folder: $f, named in its manifest.json, is missing"
+  done
 }
 
 # The release `current` points at, or "" (just the version name).

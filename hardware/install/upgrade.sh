@@ -100,6 +100,7 @@ esac
 [ -n "$PUBLISH_DIR" ] && [ -n "$VERSION" ] || die "--publish-dir and --version are required"
 case "$VERSION" in *[!A-Za-z0-9._-]*) die "--version may only use A-Z a-z 0-9 . _ -" ;; esac
 PUBLISH_DIR="$(cd "$PUBLISH_DIR" && pwd)"; MODEL_DIR="$(cd "$MODEL_DIR" && pwd)"
+check_model_dir "$MODEL_DIR"
 PREV="$(current_release || true)"
 [ -n "$PREV" ] || die "no current release: run install.sh first"
 if [ "$PREV" = "$VERSION" ]; then say "$VERSION is already current"; exit 0; fi

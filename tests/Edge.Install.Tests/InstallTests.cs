@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Edge.Mqtt.Broker;
+using Edge.TestKit;
 
 namespace Edge.Install.Tests;
 
@@ -121,10 +122,43 @@ public sealed class InstallTests(InstalledRootFixture fixture) : IClassFixture<I
         Assert.StartsWith("/opt/edge/releases/build-", current, StringComparison.Ordinal);
         var release = _root.InRoot(current);
         Assert.True(File.Exists(Path.Combine(release, "model", "manifest.json")));
+        foreach (var path in ModelFilesNamedByManifest(Path.Combine(TestData.RepoRoot, "models", "fall-model")))
+        {
+            Assert.True(File.Exists(Path.Combine(release, "model", path)), $"{path}, named in the model manifest, was not installed");
+        }
+
         Assert.True(File.Exists(Path.Combine(release, "gateway", "Edge.Gateway")));
         var launcher = File.ReadAllText(Path.Combine(release, "edge-gateway"));
         Assert.Contains($"exec \"{current}/gateway/Edge.Gateway\" \"$@\"", launcher, StringComparison.Ordinal);
         Assert.Equal("755", _root.Stat(current + "/edge-gateway").Mode);
+    }
+
+    [Fact]
+    public void Install_ModelFolderMissingAFileItsManifestNames_RefusedBeforeChangingAnything()
+    {
+        var model = _root.TempPath("model-without-soft");
+        Directory.CreateDirectory(model);
+        var source = Path.Combine(TestData.RepoRoot, "models", "fall-model");
+        File.Copy(Path.Combine(source, "manifest.json"), Path.Combine(model, "manifest.json"));
+        var files = ModelFilesNamedByManifest(source);
+        Assert.True(files.Count >= 2, "the committed manifest names fewer than two model files");
+        File.Copy(Path.Combine(source, files[0]), Path.Combine(model, files[0]));
+        var before = _root.Manifest();
+
+        var result = _root.Install(fixture.PublishDir, "--model-dir", model);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"{files[1]}, named in its manifest.json, is missing", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before, _root.Manifest());
+    }
+
+    private static List<string> ModelFilesNamedByManifest(string modelDir)
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(modelDir, "manifest.json")))!;
+        return manifest.AsObject()
+            .Select(p => p.Value is JsonObject o && o["modelFile"] is JsonValue v ? v.GetValue<string>() : null)
+            .OfType<string>()
+            .ToList();
     }
 
     [Fact]
