@@ -41,7 +41,7 @@ public sealed class CloudApp : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    /// <summary>The service's clock (a <c>ManualTimeProvider</c> when the test passed one).</summary>
+    /// <summary>The service's clock (a <c>FakeTimeProvider</c> when the test passed one).</summary>
     public TimeProvider Time { get; }
 
     public Uri BaseAddress { get; }

@@ -4,6 +4,7 @@ using Edge.Cloud.Api.Security;
 using Edge.Cloud.Data;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Cloud.IntegrationTests;
 
@@ -14,7 +15,7 @@ namespace Edge.Cloud.IntegrationTests;
 /// </summary>
 public abstract class CredentialTests(IDatabaseSource databases) : IAsyncLifetime
 {
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private CloudApp? _app;
 
     private CloudApp App => _app!;

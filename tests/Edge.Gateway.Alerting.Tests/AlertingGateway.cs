@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Gateway.Alerting.Tests;
 
@@ -35,7 +36,7 @@ internal sealed class AlertingGateway : IAsyncDisposable
 
     private bool _started;
 
-    private AlertingGateway(TempDirectory dir, ManualTimeProvider time, IHost host)
+    private AlertingGateway(TempDirectory dir, FakeTimeProvider time, IHost host)
     {
         Dir = dir;
         Time = time;
@@ -44,7 +45,7 @@ internal sealed class AlertingGateway : IAsyncDisposable
 
     public TempDirectory Dir { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public IHost Host { get; }
 
@@ -75,12 +76,12 @@ internal sealed class AlertingGateway : IAsyncDisposable
         string policy = DefaultPolicy,
         Dictionary<string, string?>? settings = null,
         TempDirectory? dir = null,
-        ManualTimeProvider? time = null,
+        FakeTimeProvider? time = null,
         bool start = true,
         ChannelKind[]? channels = null)
     {
         dir ??= new TempDirectory("edge-alerting");
-        time ??= new ManualTimeProvider(Start);
+        time ??= new FakeTimeProvider(Start);
         await File.WriteAllTextAsync(dir.File("escalation.json"), policy);
         if (!File.Exists(dir.File("staff.json")))
         {

@@ -1,6 +1,7 @@
 using Edge.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Gateway.Alerting.Tests;
 
@@ -266,7 +267,7 @@ public class EscalationEngineTests
     public async Task Restart_ResumesOpenEscalationsFromTheDatabase()
     {
         var dir = new Edge.TestKit.TempDirectory("edge-alerting");
-        var time = new Edge.TestKit.ManualTimeProvider(AlertingGateway.Start);
+        var time = new FakeTimeProvider(AlertingGateway.Start);
         var first = await AlertingGateway.CreateAsync(dir: dir, time: time);
         var id = (await first.RaiseAsync(IncidentType.Fall)).Incident.Id;
         await first.SettleAsync();
@@ -346,7 +347,7 @@ public class EscalationEngineTests
     public async Task Restart_RepeatsEverySendNoChannelConfirmed()
     {
         using var dir = new Edge.TestKit.TempDirectory("edge-alerting-restart");
-        var time = new Edge.TestKit.ManualTimeProvider(AlertingGateway.Start);
+        var time = new FakeTimeProvider(AlertingGateway.Start);
         var first = await AlertingGateway.CreateAsync(dir: dir, time: time);
         first.Pager.Hold = true; // the page is on the wire when the gateway stops
         var fall = (await first.RaiseAsync(IncidentType.Fall)).Incident;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Gateway.StaffPage.IntegrationTests;
 
@@ -47,14 +48,14 @@ internal sealed class StaffPageGateway : IAsyncDisposable
 
     private readonly TempDirectory _dir;
 
-    private StaffPageGateway(TempDirectory dir, ManualTimeProvider time, IHost host)
+    private StaffPageGateway(TempDirectory dir, FakeTimeProvider time, IHost host)
     {
         _dir = dir;
         Time = time;
         Host = host;
     }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public IHost Host { get; }
 
@@ -72,7 +73,7 @@ internal sealed class StaffPageGateway : IAsyncDisposable
     public static async Task<StaffPageGateway> StartAsync(IDictionary<string, string?>? extra = null)
     {
         var dir = new TempDirectory("edge-staffpage");
-        var time = new ManualTimeProvider(Start);
+        var time = new FakeTimeProvider(Start);
         await File.WriteAllTextAsync(dir.File("escalation.json"), Policy);
         await File.WriteAllTextAsync(dir.File("site.json"), Site);
         var store = new StaffStore();

@@ -23,7 +23,7 @@ internal sealed class TestGateway : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private TestGateway(TempDirectory dir, ManualTimeProvider time, IHost host)
+    private TestGateway(TempDirectory dir, GatewayTestClock time, IHost host)
     {
         Dir = dir;
         Time = time;
@@ -32,7 +32,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public TempDirectory Dir { get; }
 
-    public ManualTimeProvider Time { get; }
+    public GatewayTestClock Time { get; }
 
     public IHost Host { get; }
 
@@ -51,7 +51,7 @@ internal sealed class TestGateway : IAsyncDisposable
     public static async Task<TestGateway> CreateAsync(Dictionary<string, string?>? settings = null, float score = 0.95f, Action<IServiceCollection>? services = null)
     {
         var dir = new TempDirectory("edge-gw-unit");
-        var time = new ManualTimeProvider(Start);
+        var time = new GatewayTestClock(Start);
         var config = new Dictionary<string, string?>
         {
             ["Ingest:SiteId"] = "site1",

@@ -3,6 +3,7 @@ using Edge.Cloud.Contracts;
 using Edge.TestKit;
 using Edge.Uplink.Delivery;
 using Edge.Uplink.Outbox;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Uplink.IntegrationTests;
 
@@ -148,7 +149,7 @@ public sealed class DeliveryTests
         settings["Uplink:CloudUrl"] = $"https://127.0.0.1:{port}/";
         settings["Uplink:PinnedCaCertificateFile"] = rightCa ? certs.CaCert : certs.OtherCaCert;
         settings["Uplink:PollInterval"] = "00:00:00.100";
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
 
         await uplink.InTransactionAsync(tx => uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1))));

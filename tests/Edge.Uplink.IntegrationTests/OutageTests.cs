@@ -1,6 +1,7 @@
 using Edge.Cloud.Contracts;
 using Edge.TestKit;
 using Edge.Uplink.Outbox;
+using Microsoft.Extensions.Time.Testing;
 
 
 namespace Edge.Uplink.IntegrationTests;
@@ -22,7 +23,7 @@ public sealed class OutageTests
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort(); // nothing listens here yet: the cloud is down
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var start = time.GetUtcNow();
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, UplinkHost.Settings(port, key));
 
@@ -110,7 +111,7 @@ public sealed class OutageTests
     public async Task Enqueue_TransactionRolledBack_NothingQueued()
     {
         using var dir = new TempDirectory("edge-uplink-rollback");
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var settings = UplinkHost.Settings(TestCloud.FreePort(), "edgegw_unused");
         settings["Uplink:Enabled"] = "false";
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
@@ -135,7 +136,7 @@ public sealed class OutageTests
     public async Task Enqueue_AlertEventWithTimeToLive_Refused()
     {
         using var dir = new TempDirectory("edge-uplink-ttl");
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var settings = UplinkHost.Settings(TestCloud.FreePort(), "edgegw_unused");
         settings["Uplink:Enabled"] = "false";
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);

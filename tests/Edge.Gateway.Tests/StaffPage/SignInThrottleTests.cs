@@ -1,12 +1,13 @@
 using System.Net;
 using Edge.Gateway.StaffPage;
 using Edge.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Gateway.Tests.StaffPage;
 
 public sealed class SignInThrottleTests
 {
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero));
     private readonly StaffPageOptions _options = new();
 
     private SignInThrottle Throttle() => new(_options, _time);
