@@ -8,7 +8,7 @@
 # restarted when something they read changed. With --root DIR it installs into a scratch root instead
 # of this machine (no apt, no systemctl except `systemctl --root` for enabling, nothing started).
 #
-#   sudo hardware/install/install.sh --site-dir /srv/edge/oakhouse --publish-dir ./publish/gateway \
+#   sudo hardware/install/install.sh --site-dir /srv/edge/oakhouse --publish-dir ./publish/gateway-linux-arm64 \
 #        [--site-file site-registry.json] [--model-dir models/fall-model] [--version 2026.11.1]
 #
 # See hardware/README.md (the technician's guide) for the whole afternoon.
@@ -24,7 +24,7 @@ usage() {
 usage: install.sh --site-dir DIR --publish-dir DIR [options]
 
   --site-dir DIR       the site folder written by 'edge provision init site' (broker/, ca/, gateway/, ...)
-  --publish-dir DIR    the gateway binaries: dotnet publish edge-gateway/src/Edge.Gateway -c Release -r linux-arm64 ...
+  --publish-dir DIR    the gateway release: ./edge publish --arch arm64 (./edge install defaults it to publish/gateway-linux-ARCH)
   --model-dir DIR      the fall model folder (default: $REPO/models/fall-model)
   --site-file FILE     the gateway's site file (residents, rooms, devices, staff; edge-gateway/README.md);
                        imported at every gateway start (Registry:SeedFile)
