@@ -62,11 +62,19 @@ internal static class Commands
         var report = new Option<DirectoryInfo?>("--report") { Description = "Folder for report.md and its SVG plots (default: beside the CSV)" };
         var rate = new Option<int>("--rate") { Description = "Device sample rate, Hz (must match the model)", DefaultValueFactory = _ => DeviceRecording.DefaultRateHz };
         var sensitivity = new Option<double>("--sensitivity") { Description = "Sensitivity multiplier within the model card's bounds", DefaultValueFactory = _ => 1.0 };
+        var task = new Option<string>("--task") { Description = "fall (the fall model) or getup (the posture tracker and get-up alert)", DefaultValueFactory = _ => "fall" };
+        task.AcceptOnlyFromAmong("fall", "getup");
+        var upright = new Option<string>("--upright") { Description = "getup: learn the upright axis from each subject's walking recordings (walking) or start from the sensor's y axis (fresh)", DefaultValueFactory = _ => "walking" };
+        upright.AcceptOnlyFromAmong("walking", "fresh");
+        var start = new Option<string>("--start") { Description = "getup: tell each tracker the posture the activity starts in (known) or not (unknown)", DefaultValueFactory = _ => "known" };
+        start.AcceptOnlyFromAmong("known", "unknown");
         var command = new Command("evaluate", "Stream every recording through the online detector at the device rate and report.")
         {
-            data, perTrial, mode, model, report, rate, sensitivity,
+            data, perTrial, mode, model, report, rate, sensitivity, task, upright, start,
         };
-        command.SetAction(parse => Run(() => RunEvaluate(
+        command.SetAction(parse => parse.GetValue(task) == "getup"
+            ? Run(() => GetUpCommand.Run(OneDataDir(parse.GetValue(data)!), parse.GetValue(perTrial)!.FullName, parse.GetValue(report)?.FullName, parse.GetValue(rate), parse.GetValue(upright) == "walking", parse.GetValue(start) == "known"))
+            : Run(() => RunEvaluate(
             [.. parse.GetValue(data)!.Select(d => d.FullName)],
             parse.GetValue(perTrial)!.FullName,
             parse.GetValue(mode) == "triggered",
@@ -76,6 +84,10 @@ internal static class Commands
             parse.GetValue(sensitivity))));
         return command;
     }
+
+    private static string OneDataDir(DirectoryInfo[] dirs) => dirs.Length == 1
+        ? dirs[0].FullName
+        : throw new InvalidDataException("--task getup takes one --data folder (for example ../shared/data, which holds both development sets).");
 
     private static int Run(Func<int> action)
     {
