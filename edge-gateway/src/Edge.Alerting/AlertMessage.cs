@@ -1,6 +1,6 @@
 namespace Edge.Alerting;
 
-/// <summary>What kind of incident an alert is about. Falls, manual calls and gateway faults are urgent.</summary>
+/// <summary>What kind of incident an alert is about. Falls, manual calls, gateway faults and residents getting up are urgent.</summary>
 public enum AlertKind
 {
     /// <summary>A fall detected by the model.</summary>
@@ -14,6 +14,9 @@ public enum AlertKind
 
     /// <summary>A non-urgent device condition (battery low, not worn, offline).</summary>
     NonUrgent,
+
+    /// <summary>A resident at high risk of falling is getting up (prevention). Never held, sent at priority 2, below a fall.</summary>
+    GettingUp,
 }
 
 /// <summary>Priority as the recipient sees it. Values follow ESPA 4.4.4 record 6.</summary>
@@ -34,7 +37,7 @@ public enum AlertPriority
 /// <param name="Recipients">Channel-specific addresses: ESPA call addresses, SIP URIs or extensions, webhook recipient ids.</param>
 /// <param name="Text">Display text. Channels transliterate and truncate it as their peer requires.</param>
 /// <param name="Priority">Priority shown to the recipient.</param>
-/// <param name="Kind">Urgent (fall, manual call, gateway fault) or non-urgent.</param>
+/// <param name="Kind">Urgent (fall, manual call, gateway fault, getting up) or non-urgent.</param>
 public sealed record AlertMessage(
     string IncidentId,
     IReadOnlyList<string> Recipients,
@@ -42,6 +45,6 @@ public sealed record AlertMessage(
     AlertPriority Priority,
     AlertKind Kind)
 {
-    /// <summary>Falls, manual calls and gateway faults are never muted, throttled or held.</summary>
-    public bool IsUrgent => Kind is AlertKind.Fall or AlertKind.ManualCall or AlertKind.GatewayFault;
+    /// <summary>Falls, manual calls, gateway faults and residents getting up are never muted, throttled or held.</summary>
+    public bool IsUrgent => Kind is AlertKind.Fall or AlertKind.ManualCall or AlertKind.GatewayFault or AlertKind.GettingUp;
 }

@@ -20,6 +20,7 @@ internal sealed class DemoConsole
         IncidentType.BatteryLow => "BATTERY LOW",
         IncidentType.NotWorn => "NOT WORN",
         IncidentType.GatewayFault => "GATEWAY FAULT",
+        IncidentType.GettingUp => "GETTING UP",
         _ => type.ToString(),
     };
 

@@ -4,6 +4,7 @@ using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
+using Edge.Gateway.Prevention;
 using Edge.Gateway.Registry;
 using Edge.Gateway.StaffPage;
 using Edge.Gateway.Storage;
@@ -37,6 +38,7 @@ public static class GatewayHost
             .AddUplinkWhenConfigured()
             .AddAlerting()
             .AddDetection()
+            .AddPrevention()
             .AddSupervision()
             .AddIngest()
             .AddStaffPage()

@@ -18,16 +18,18 @@ internal static class AlertText
         IncidentType.BatteryLow => "BATTERY LOW",
         IncidentType.NotWorn => "SENSOR NOT WORN",
         IncidentType.GatewayFault => "GATEWAY FAULT",
+        IncidentType.GettingUp => "GETTING UP",
         _ => type.ToString().ToUpperInvariant(),
     };
 
-    /// <summary>Urgency order for lists: falls and calls first, then faults, offline, then the rest.</summary>
+    /// <summary>Urgency order for lists: falls and calls first, then residents getting up, faults, offline, then the rest.</summary>
     public static int UrgencyRank(IncidentType type) => type switch
     {
         IncidentType.Fall or IncidentType.ManualCall => 0,
-        IncidentType.GatewayFault => 1,
-        IncidentType.DeviceOffline => 2,
-        _ => 3,
+        IncidentType.GettingUp => 1,
+        IncidentType.GatewayFault => 2,
+        IncidentType.DeviceOffline => 3,
+        _ => 4,
     };
 
     /// <summary>
@@ -42,13 +44,14 @@ internal static class AlertText
         IncidentType.Fall => AlertKind.Fall,
         IncidentType.ManualCall => AlertKind.ManualCall,
         IncidentType.GatewayFault => AlertKind.GatewayFault,
+        IncidentType.GettingUp => AlertKind.GettingUp,
         _ => AlertKind.NonUrgent,
     };
 
     public static AlertPriority Priority(IncidentType type) => type switch
     {
         IncidentType.Fall or IncidentType.ManualCall or IncidentType.GatewayFault => AlertPriority.Alarm,
-        IncidentType.DeviceOffline => AlertPriority.High,
+        IncidentType.DeviceOffline or IncidentType.GettingUp => AlertPriority.High, // a get-up: its own kind, below a fall
         _ => AlertPriority.Normal,
     };
 

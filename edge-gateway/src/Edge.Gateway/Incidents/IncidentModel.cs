@@ -9,6 +9,9 @@ public enum IncidentType
     BatteryLow,
     NotWorn,
     GatewayFault,
+
+    /// <summary>A resident at high risk of falling got up within their get-up hours (prevention; issue 17).</summary>
+    GettingUp,
 }
 
 /// <summary>raised → accepted (a named carer is on the way) → resolved (with an outcome).</summary>
@@ -113,6 +116,7 @@ public static class IncidentNames
         IncidentType.BatteryLow => "battery_low",
         IncidentType.NotWorn => "not_worn",
         IncidentType.GatewayFault => "gateway_fault",
+        IncidentType.GettingUp => "getting_up",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 

@@ -5,6 +5,7 @@ using Edge.Detection;
 using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Incidents;
+using Edge.Gateway.Prevention;
 using Edge.Gateway.Registry;
 using Edge.Gateway.Supervision;
 using Edge.Protocol;
@@ -36,6 +37,7 @@ internal sealed partial class IngestPipeline
     private readonly ISensorMessageSource _source;
     private readonly IDeviceRegistry _registry;
     private readonly DetectionStage _detection;
+    private readonly PreventionStage _prevention;
     private readonly DeviceSupervisor _supervisor;
     private readonly BrokerHealth _broker;
     private readonly AcknowledgementLedger _acks;
@@ -52,6 +54,7 @@ internal sealed partial class IngestPipeline
     private readonly IngestTotalsCounter _totals = new();
     private readonly List<StreamBatch> _delivered = [];
     private readonly List<FallAlert> _falls = [];
+    private readonly List<GetUpSignal> _getUps = [];
     private readonly Lock _waitersLock = new();
     private readonly List<(long Target, TaskCompletionSource Signal)> _waiters = [];
     private int _waiterCount;
@@ -68,6 +71,7 @@ internal sealed partial class IngestPipeline
         ISensorMessageSource source,
         IDeviceRegistry registry,
         DetectionStage detection,
+        PreventionStage prevention,
         DeviceSupervisor supervisor,
         BrokerHealth broker,
         AcknowledgementLedger acks,
@@ -81,6 +85,7 @@ internal sealed partial class IngestPipeline
         _source = source;
         _registry = registry;
         _detection = detection;
+        _prevention = prevention;
         _supervisor = supervisor;
         _broker = broker;
         _acks = acks;
@@ -511,15 +516,22 @@ internal sealed partial class IngestPipeline
         SyncStreamCounters(device);
         var worn = _supervisor.IsWorn(device.DeviceId);
         _falls.Clear();
+        _getUps.Clear();
         foreach (var item in _delivered)
         {
             _supervisor.OnBatch(device.DeviceId, item.Batch, item.Arrival);
             _detection.Process(device.Assignment, device.Detection, device.Stream, item, worn, _falls);
+            _prevention.Process(device.Assignment, device.Stream, item, worn, _getUps);
         }
 
         foreach (var fall in _falls)
         {
             await RaiseFallAsync(fall, ct).ConfigureAwait(false);
+        }
+
+        foreach (var getUp in _getUps)
+        {
+            await (getUp.Action == Edge.Detection.Posture.GetUpAction.Clear ? _prevention.ClearAsync(_incidents, getUp, ct) : RaiseOrKeepAsync(getUp.Request, ct)).ConfigureAwait(false);
         }
     }
 

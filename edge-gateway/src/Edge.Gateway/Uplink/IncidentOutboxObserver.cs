@@ -39,7 +39,7 @@ public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry 
             Unit = unit,
             Room = incident.RoomName,
             AcceptedBy = transition.Kind == TransitionKind.Accepted ? transition.Actor : null,
-            Outcome = transition.Kind == TransitionKind.Resolved ? Outcome(transition.Outcome ?? incident.Outcome) : null,
+            Outcome = transition.Kind == TransitionKind.Resolved ? Outcome(incident.Type, transition.Outcome ?? incident.Outcome) : null,
         };
         var id = $"{outbox.GatewayId}:{incident.Id}";
         outbox.Enqueue(context.Transaction, outbox.Incident(context.Transaction, type, id, transition.At, payload));
@@ -52,4 +52,11 @@ public sealed class IncidentOutboxObserver(OutboxWriter outbox, IDeviceRegistry 
         IncidentOutcome.NoFall => IncidentOutcomes.NoFall,
         _ => IncidentOutcomes.Other, // test, other, cleared by the gateway
     };
+
+    /// <summary>
+    /// As <see cref="Outcome(IncidentOutcome?)"/>, except that a get-up alert resolved "no fall" means a carer came and
+    /// the resident was helped: assistance given, not a false fall alarm (the cloud's false-alarm share is about falls).
+    /// </summary>
+    public static string Outcome(IncidentType type, IncidentOutcome? outcome) =>
+        type == IncidentType.GettingUp && outcome == IncidentOutcome.NoFall ? IncidentOutcomes.AssistanceGiven : Outcome(outcome);
 }
