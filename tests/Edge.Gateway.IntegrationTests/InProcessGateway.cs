@@ -78,7 +78,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
         ["Supervision:MinFreeDiskMiB"] = "1",
     };
 
-    public static async Task<InProcessGateway> StartAsync(MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null)
+    public static async Task<InProcessGateway> StartAsync(MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var dir = new TempDirectory("edge-gw-int");
         await File.WriteAllTextAsync(dir.File("site.json"), SiteJson);
@@ -94,6 +94,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.ClearProviders();
             b.Logging.AddProvider(logs);
+            services?.Invoke(b.Services);
         }).Build();
         var gateway = new InProcessGateway(dir, host, logs);
         await host.StartAsync();

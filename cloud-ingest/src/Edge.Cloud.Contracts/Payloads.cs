@@ -112,3 +112,40 @@ public sealed record DeviceHealthPayload
     /// <summary>Battery charge in percent.</summary>
     public int? BatteryPercent { get; init; }
 }
+
+/// <summary>
+/// One resident's mobility over one completed day, as the site's posture tracker counted it. Aggregates of a whole
+/// day only: the contract has no field for anything finer (no times of day, no postures, no samples).
+/// </summary>
+public sealed record MobilityDailyPayload
+{
+    /// <summary>The site-local calendar day, "yyyy-MM-dd". It must be over when the event is sent.</summary>
+    public required string Day { get; init; }
+
+    /// <summary>Pseudonymous resident reference (never a name).</summary>
+    public string? ResidentRef { get; init; }
+
+    /// <summary>Care unit / wing.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>Minutes of the day with sensor data while worn (how much of the day the figures cover), 0-1500.</summary>
+    public double WornMinutes { get; init; }
+
+    /// <summary>Minutes walking.</summary>
+    public double WalkingMinutes { get; init; }
+
+    /// <summary>Steps while walking.</summary>
+    public long Steps { get; init; }
+
+    /// <summary>Steps per minute of walking, when there was enough walking to say.</summary>
+    public double? Cadence { get; init; }
+
+    /// <summary>Stand-ups from sitting.</summary>
+    public int SitToStands { get; init; }
+
+    /// <summary>Minutes lying.</summary>
+    public double LyingMinutes { get; init; }
+
+    /// <summary>Posture transitions at night (restlessness).</summary>
+    public int NightTransitions { get; init; }
+}

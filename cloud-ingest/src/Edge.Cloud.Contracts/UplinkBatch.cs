@@ -72,4 +72,7 @@ public static class ContractLimits
 
     /// <summary>Most device entries in one health summary.</summary>
     public const int MaxDevicesPerSummary = 2000;
+
+    /// <summary>Most minutes in one day (a 25-hour day when the clocks go back).</summary>
+    public const double MaxMinutesPerDay = 1500;
 }

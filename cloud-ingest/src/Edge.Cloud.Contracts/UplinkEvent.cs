@@ -49,6 +49,9 @@ public sealed record UplinkEvent
 
     /// <summary>Payload of device.health.</summary>
     public DeviceHealthPayload? Device { get; init; }
+
+    /// <summary>Payload of mobility.daily (only from sites that opted in to sharing mobility trends).</summary>
+    public MobilityDailyPayload? Mobility { get; init; }
 }
 
 /// <summary>The event types the cloud understands.</summary>
@@ -75,10 +78,16 @@ public static class UplinkEventTypes
     /// <summary>A device changed state (offline, docked, battery low ...).</summary>
     public const string DeviceHealth = "device.health";
 
+    /// <summary>
+    /// One resident's mobility over one completed day (minutes walking, steps, sit-to-stands ...): daily aggregates
+    /// only, sent only by sites that opted in. Never anything finer than a day.
+    /// </summary>
+    public const string MobilityDaily = "mobility.daily";
+
     /// <summary>Every known type.</summary>
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        IncidentRaised, IncidentAccepted, IncidentResolved, IncidentUpdated, NotificationAttempt, HealthSummary, DeviceHealth,
+        IncidentRaised, IncidentAccepted, IncidentResolved, IncidentUpdated, NotificationAttempt, HealthSummary, DeviceHealth, MobilityDaily,
     };
 
     /// <summary>True for incident.raised / accepted / resolved / updated.</summary>

@@ -35,6 +35,13 @@ public sealed class UplinkOptions
     /// <summary>Events per request (at most 1,000, the cloud's limit).</summary>
     public int BatchSize { get; set; } = 250;
 
+    /// <summary>
+    /// The site opts in to sharing residents' mobility trends: one <c>mobility.daily</c> event per resident per completed
+    /// day (minutes walking and lying, steps, sit-to-stands, night-time transitions). Off by default: then the outbox
+    /// refuses such events and the trends stay on site.
+    /// </summary>
+    public bool ShareMobilityTrends { get; set; }
+
     /// <summary>How long a health summary is worth sending. Incident events never expire.</summary>
     public TimeSpan HealthTimeToLive { get; set; } = TimeSpan.FromDays(2);
 

@@ -35,7 +35,7 @@ public static class EventValidator
             return "occurredAt is before 2020";
         }
 
-        var payloads = (e.Incident is null ? 0 : 1) + (e.Notification is null ? 0 : 1) + (e.Health is null ? 0 : 1) + (e.Device is null ? 0 : 1);
+        var payloads = (e.Incident is null ? 0 : 1) + (e.Notification is null ? 0 : 1) + (e.Health is null ? 0 : 1) + (e.Device is null ? 0 : 1) + (e.Mobility is null ? 0 : 1);
         if (payloads != 1)
         {
             return "exactly one payload must be set, the one that matches the type";
@@ -47,6 +47,7 @@ public static class EventValidator
             UplinkEventTypes.NotificationAttempt => ValidateNotification(e),
             UplinkEventTypes.HealthSummary => ValidateHealth(e),
             UplinkEventTypes.DeviceHealth => ValidateDevice(e),
+            UplinkEventTypes.MobilityDaily => ValidateMobility(e),
             _ => "unknown event type",
         };
     }
@@ -154,6 +155,44 @@ public static class EventValidator
         }
 
         return (IsId(d.DeviceId) ? null : "deviceId is missing or invalid") ?? State(d.State, d.BatteryPercent) ?? Labels(d.ResidentRef, d.Unit);
+    }
+
+    /// <summary>Daily aggregates of a day that is over, within what a day can hold; nothing else is accepted.</summary>
+    private static string? ValidateMobility(UplinkEvent e)
+    {
+        if (e.Mobility is not { } m)
+        {
+            return "mobility.daily needs a mobility payload";
+        }
+
+        if (!DateOnly.TryParseExact(m.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            return "mobility.daily day must be a calendar day, yyyy-MM-dd";
+        }
+
+        // The day must be over where the site is: no time zone is ahead of UTC by more than 14 h.
+        if (e.OccurredAt < new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-14))
+        {
+            return "mobility.daily may only be sent once its day is over";
+        }
+
+        if (e.IncidentId is not null || e.Sequence is not null)
+        {
+            return "mobility.daily belongs to no incident";
+        }
+
+        double[] minutes = [m.WornMinutes, m.WalkingMinutes, m.LyingMinutes];
+        if (minutes.Any(v => double.IsNaN(v) || v < 0 || v > ContractLimits.MaxMinutesPerDay) || m.WalkingMinutes + m.LyingMinutes > m.WornMinutes + 1)
+        {
+            return $"mobility.daily minutes must be within one day (0-{ContractLimits.MaxMinutesPerDay}) and walking + lying within the minutes worn";
+        }
+
+        if (m.Steps is < 0 or > 200_000 || m.SitToStands is < 0 or > 2_000 || m.NightTransitions is < 0 or > 2_000 || m.Cadence is { } c && (double.IsNaN(c) || c < 0 || c > 300))
+        {
+            return "mobility.daily counts out of range";
+        }
+
+        return Labels(m.ResidentRef, m.Unit);
     }
 
     private static string? State(string state, int? battery)

@@ -39,6 +39,8 @@ public static class GatewayUplinkExtensions
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Uplink:HealthSummary:Interval must be at least one second.").ValidateOnStart();
         builder.Services.AddHostedService<HealthSummaryPublisher>();
         builder.Services.AddHostedService<UplinkRejectionReporter>();
+        builder.Services.AddSingleton<MobilityUplinkPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MobilityUplinkPublisher>());
         builder.AddUplink();
         return builder;
     }

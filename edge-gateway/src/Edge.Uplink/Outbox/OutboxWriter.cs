@@ -73,6 +73,15 @@ public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider t
             throw new ArgumentException("Incident events and notification attempts never expire; they take no time-to-live.", nameof(timeToLive));
         }
 
+        if (e.Type == UplinkEventTypes.MobilityDaily)
+        {
+            RefuseUnlessDailyAggregate(e);
+        }
+        else if (e.Mobility is not null)
+        {
+            throw new ArgumentException($"A {e.Type} event carries no mobility figures.", nameof(e));
+        }
+
         if (e.GatewayId != GatewayId || e.SiteId != SiteId)
         {
             throw new ArgumentException($"The event names gateway '{e.GatewayId}' / site '{e.SiteId}', but this gateway is '{GatewayId}' of site '{SiteId}'.", nameof(e));
@@ -94,6 +103,39 @@ public sealed class OutboxWriter(IOptions<UplinkOptions> options, TimeProvider t
         command.Parameters.AddWithValue("$expires", alert ? DBNull.Value : OutboxSchema.Time(now + (timeToLive ?? options.Value.HealthTimeToLive)));
         command.Parameters.AddWithValue("$event", JsonSerializer.Serialize(e, UplinkJsonContext.Default.UplinkEvent));
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Mobility leaves the site only as one resident's aggregates over one completed day, and only when the site opted in
+    /// (<see cref="UplinkOptions.ShareMobilityTrends"/>). Anything else is refused here, before it is queued.
+    /// </summary>
+    private void RefuseUnlessDailyAggregate(UplinkEvent e)
+    {
+        if (!options.Value.ShareMobilityTrends)
+        {
+            throw new InvalidOperationException("This site has not opted in to sharing mobility trends (Uplink:ShareMobilityTrends); they stay on site.");
+        }
+
+        if (e.Mobility is not { } m || e.Incident is not null || e.Notification is not null || e.Health is not null || e.Device is not null)
+        {
+            throw new ArgumentException("A mobility.daily event carries exactly one mobility payload and nothing else.", nameof(e));
+        }
+
+        if (!DateOnly.TryParseExact(m.Day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        {
+            throw new ArgumentException($"mobility.daily covers one calendar day (yyyy-MM-dd), not '{m.Day}'.", nameof(e));
+        }
+
+        if (e.OccurredAt < new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-14) || e.OccurredAt > time.GetUtcNow().AddMinutes(5))
+        {
+            throw new ArgumentException($"mobility.daily for {m.Day} may only be sent once that day is over (occurredAt {e.OccurredAt:O}).", nameof(e));
+        }
+
+        double[] minutes = [m.WornMinutes, m.WalkingMinutes, m.LyingMinutes];
+        if (minutes.Any(v => double.IsNaN(v) || v < 0 || v > ContractLimits.MaxMinutesPerDay) || m.Steps < 0 || m.SitToStands < 0 || m.NightTransitions < 0)
+        {
+            throw new ArgumentException("mobility.daily figures must be whole-day totals within one day.", nameof(e));
+        }
     }
 
     private void EnsureSchema(SqliteTransaction transaction)

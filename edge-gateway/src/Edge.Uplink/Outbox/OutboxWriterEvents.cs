@@ -42,6 +42,17 @@ public static class OutboxWriterEvents
         Health = payload,
     };
 
+    /// <summary>One resident's mobility over one completed day (refused by <see cref="OutboxWriter.Enqueue"/> unless the site opted in).</summary>
+    public static UplinkEvent Mobility(this OutboxWriter writer, DateTimeOffset occurredAt, MobilityDailyPayload payload) => new()
+    {
+        IdempotencyKey = writer.NewIdempotencyKey(),
+        GatewayId = writer.GatewayId,
+        SiteId = writer.SiteId,
+        Type = UplinkEventTypes.MobilityDaily,
+        OccurredAt = occurredAt,
+        Mobility = payload,
+    };
+
     /// <summary>A device state change.</summary>
     public static UplinkEvent Device(this OutboxWriter writer, DateTimeOffset occurredAt, DeviceHealthPayload payload) => new()
     {
