@@ -223,6 +223,7 @@ public sealed partial class StaffPageServer(
             ("/", "index.html", "text/html; charset=utf-8"),
             ("/app.js", "app.js", "text/javascript; charset=utf-8"),
             ("/app.css", "app.css", "text/css; charset=utf-8"),
+            ("/residents.js", "residents.js", "text/javascript; charset=utf-8"),
         })
         {
             var bytes = ReadResource(resource);
@@ -325,6 +326,7 @@ public sealed partial class StaffPageServer(
         }).RequireAuthorization().AddEndpointFilter(Csrf);
 
         api.MapGet("/events", (HttpContext ctx) => StreamAsync(ctx, views, incidents, sessions.Ended(ctx.User.FindFirstValue(StaffSessions.Claim)), stopping)).RequireAuthorization();
+        ResidentPageApi.Map(api, services, registry, Csrf);
     }
 
     private async Task<IResult> ActAsync(ClaimsPrincipal user, long id, string action, Func<Task<Incident>> act)

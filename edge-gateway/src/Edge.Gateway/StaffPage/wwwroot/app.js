@@ -52,6 +52,7 @@ function showApp(who) {
   $('#signout').hidden = false;
   $('#who').textContent = who.name || who.user;
   connect();
+  if (typeof loadResidents === 'function') loadResidents(); // residents.js
 }
 
 function setConnection(live) {
