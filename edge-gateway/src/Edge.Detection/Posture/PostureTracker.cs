@@ -97,6 +97,9 @@ public sealed class PostureTracker
     /// <summary>Least peak of smoothed |a| above rest in a sit-to-stand (the push off the seat) or a stand-to-sit (the landing on it), g.</summary>
     public const float MinPeakG = 0.12f;
 
+    /// <summary>The same for a wearer known to be sitting (who can only stand up), g.</summary>
+    public const float MinPeakFromSittingG = 0.08f;
+
     /// <summary>Least dip of smoothed |a| below rest in a sit-to-stand or stand-to-sit, g.</summary>
     public const float MinDipG = 0.03f;
 
@@ -595,7 +598,10 @@ public sealed class PostureTracker
         // Rising pushes up first (the |a| peak) and brakes after it (a dip); sitting down drops first (a dip)
         // and lands after it (the peak). Both need a real peak: the push off the seat, or the landing on it.
         var standPattern = dipAfter > dipBefore;
-        var strong = _moveMaxDev >= MinLeanDegrees && peak >= MinPeakG && dipAfter + dipBefore >= MinDipG;
+        // A wearer known to be sitting can only stand up (or lean and sit back), so a gentler push is enough there:
+        // slow sit-to-stands of older people peak lower. Otherwise a real landing or push is required.
+        var minPeak = Posture == BodyPosture.Sitting ? MinPeakFromSittingG : MinPeakG;
+        var strong = _moveMaxDev >= MinLeanDegrees && peak >= minPeak && dipAfter + dipBefore >= MinDipG;
 
         // Steps during the movement: the wearer set off walking (from standing, or after rising): walking
         // decides, not the |a| pattern, which steps would muddle.

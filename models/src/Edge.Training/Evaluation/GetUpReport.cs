@@ -77,6 +77,27 @@ public static class GetUpReport
             md.Append('\n');
         }
 
+        md.Append("\nSitting up from lying, with the start of the movement measured on the recording itself rather than by the tracker ")
+          .Append("(the trunk's tilt, in 0.1 s means, leaving the lying plateau by 5°):\n\n");
+        md.Append("| | ").Append(string.Join(" | ", columns)).Append(" |\n|---|").Append(string.Concat(columns.Select(_ => "---:|"))).Append('\n');
+        var sitUpRows = new (string Label, Func<List<double>, string> Value)[]
+        {
+            ("sit-up alerts measured", d => d.Count.ToString(CultureInfo.InvariantCulture)),
+            ("delay, median (s)", d => Quantile(d, 0.5)),
+            ("delay, 95th percentile (s)", d => Quantile(d, 0.95)),
+            ("within 3 s of the start", d => Ratio(d.Count(x => x <= 3), d.Count)),
+        };
+        foreach (var (label, value) in sitUpRows)
+        {
+            md.Append("| ").Append(label).Append(" |");
+            foreach (var c in columns)
+            {
+                md.Append(' ').Append(value([.. In(c).Where(o => o.SitUpOnsetSeconds is not null && o.FirstGetUpSeconds is not null).Select(o => o.FirstGetUpSeconds!.Value - o.SitUpOnsetSeconds!.Value)])).Append(" |");
+            }
+
+            md.Append('\n');
+        }
+
         md.Append("\n## False transitions and false get-up alerts\n\n");
         md.Append("Recordings that contain no posture transition: any transition reported there is false. Per hour of recording.\n\n");
         md.Append("| activities | group | recordings | hours | transitions / h | get-up alerts / h |\n|---|---|---:|---:|---:|---:|\n");
@@ -119,9 +140,12 @@ public static class GetUpReport
     private static string Ratio(int hit, int total) =>
         total == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{hit}/{total} ({100.0 * hit / total:F1} %)");
 
-    private static string Quantile(List<GetUpOutcome> set, double q)
+    private static string Quantile(List<GetUpOutcome> set, double q) =>
+        Quantile([.. set.Where(o => o.FirstAlertDelaySeconds is not null).Select(o => o.FirstAlertDelaySeconds!.Value)], q);
+
+    private static string Quantile(List<double> values, double q)
     {
-        var delays = set.Where(o => o.FirstAlertDelaySeconds is not null).Select(o => o.FirstAlertDelaySeconds!.Value).Order().ToList();
+        var delays = values.Order().ToList();
         if (delays.Count == 0)
         {
             return "–";

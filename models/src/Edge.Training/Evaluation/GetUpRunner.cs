@@ -17,8 +17,14 @@ public sealed record GetUpTransition(string Name, double StartSeconds, double De
 /// <param name="Transitions">Every transition reported, in order.</param>
 /// <param name="GetUpAlerts">Get-up alerts raised (a re-trigger of an open alert is not a new one).</param>
 /// <param name="FirstGetUpSeconds">When the first alert was raised (its decision time), or null.</param>
+/// <param name="SitUpOnsetSeconds">
+/// When the first alert was a sit-up from lying: when the movement began, measured on the recording itself and not by
+/// the tracker (the last 0.1 s mean before the sit-up whose tilt was within 5° of the highest tilt of the 3 s before
+/// the trunk passed 40°). Null otherwise.
+/// </param>
 public sealed record GetUpOutcome(
-    SisFallTrial Trial, GetUpExpectation Expectation, double DurationSeconds, IReadOnlyList<GetUpTransition> Transitions, int GetUpAlerts, double? FirstGetUpSeconds)
+    SisFallTrial Trial, GetUpExpectation Expectation, double DurationSeconds, IReadOnlyList<GetUpTransition> Transitions, int GetUpAlerts, double? FirstGetUpSeconds,
+    double? SitUpOnsetSeconds = null)
 {
     /// <summary>True when an expected transition pattern ("lying>*") was reported.</summary>
     public bool Found(string pattern) => Transitions.Any(t => GetUpExpectation.Matches(pattern, t.Name));
@@ -84,7 +90,56 @@ public static class GetUpRunner
             }
         }
 
-        return new GetUpOutcome(recording.Trial, expectation, recording.DurationSeconds, transitions, alerts, first);
+        var firstAlert = transitions.FirstOrDefault(t => t.GetUpAlert);
+        double? onset = firstAlert is { Name: ['l', ..] } ? SitUpOnset(recording, firstAlert.DetectedSeconds, upright ?? new UprightState(0, 1, 0, false, 0)) : null;
+        return new GetUpOutcome(recording.Trial, expectation, recording.DurationSeconds, transitions, alerts, first, onset);
+    }
+
+    /// <summary>
+    /// An independent onset of a sit-up before <paramref name="alertSeconds"/>: 0.1 s means of the recording, tilt from
+    /// <paramref name="upright"/> (folded while its sign is unknown); the last mean before the trunk passed 40° that was
+    /// within 5° of the highest tilt of the 3 s before. Null when the recording shows no such crossing.
+    /// </summary>
+    public static double? SitUpOnset(DeviceRecording recording, double alertSeconds, UprightState upright)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var axis = new UprightEstimator();
+        axis.Restore(upright);
+        var step = Math.Max(1, recording.SampleRateHz / 10);
+        var tilt = new List<float>();
+        for (var start = 0; start + step <= recording.Length; start += step)
+        {
+            float x = 0, y = 0, z = 0;
+            for (var i = start; i < start + step; i++)
+            {
+                x += recording.X[i];
+                y += recording.Y[i];
+                z += recording.Z[i];
+            }
+
+            tilt.Add(axis.TiltDegrees(x, y, z));
+        }
+
+        var k = Math.Min(tilt.Count - 1, (int)(alertSeconds * 10));
+        while (k > 0 && tilt[k] < PostureTracker.UprightDegrees)
+        {
+            k--;
+        }
+
+        if (k <= 0)
+        {
+            return null;
+        }
+
+        var from = Math.Max(0, k - 30);
+        var plateau = tilt.Skip(from).Take(k - from + 1).Max();
+        var j = k;
+        while (j > from && tilt[j] < plateau - 5)
+        {
+            j--;
+        }
+
+        return j * step / (double)recording.SampleRateHz;
     }
 
     /// <summary>
