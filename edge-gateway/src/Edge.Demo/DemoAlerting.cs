@@ -120,7 +120,7 @@ internal sealed class DemoAlerting : IAsyncDisposable
                 }
 
                 console.Pager(block['4'] == "1"
-                    ? $"PAGER {address}: page withdrawn (accepted elsewhere)"
+                    ? $"PAGER {address}: page withdrawn (accepted or resolved elsewhere)"
                     : $"PAGER {address} [prio {block['6'] ?? "-"}] {block['2']}");
             }
         }

@@ -39,12 +39,13 @@ internal sealed class DemoConsole
         var who = i.ResidentName ?? i.Subject;
         var room = i.RoomName is null ? "" : $", {i.RoomName}";
         var lag = (change.Transition.At - i.EventAt).TotalSeconds;
-        var urgent = i.Type is IncidentType.Fall or IncidentType.ManualCall;
+        var urgent = i.Type is IncidentType.Fall or IncidentType.ManualCall or IncidentType.GettingUp;
         var what = change.Transition.Kind switch
         {
             TransitionKind.Raised => $"INCIDENT #{i.Id} {TypeName(i.Type)}: {who}{room} (raised {lag:F1} s after the event)",
             TransitionKind.Retriggered => $"incident #{i.Id} {TypeName(i.Type)} re-triggered ({i.TriggerCount}x): {who}{room}",
             TransitionKind.Accepted => $"incident #{i.Id} accepted by {i.AcceptedBy} via {change.Transition.Channel}",
+            TransitionKind.Resolved when i.Outcome == IncidentOutcome.Cleared => $"incident #{i.Id} {TypeName(i.Type)} cleared by the gateway: {change.Transition.Note}",
             TransitionKind.Resolved => $"incident #{i.Id} resolved ({i.Outcome}) by {i.ResolvedBy}",
             _ => $"incident #{i.Id} {change.Transition.Kind}",
         };

@@ -98,6 +98,7 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
         await alerting.ServeAsync(console, stop).ConfigureAwait(false);
         console.Line($"pager: simulated ESPA 4.4.4 paging system on 127.0.0.1:{alerting.Port}; tier 1 pages the unit's carers (100, 200), tier 2 after 60 s the nurse in charge (900)");
         console.Line($"staff page: {host.Services.GetRequiredService<Edge.Gateway.StaffPage.StaffPageServer>().Addresses[0]}  sign in as '{DemoAlerting.CarerUsername}', one-time demo password {alerting.CarerPassword}");
+        await FlagHighRiskAsync(host.Services, residents, stop).ConfigureAwait(false);
 
         // 5. The residents' wearables: the real firmware core, over the network with their own credentials.
         var scenario = BuildScenario(residents, issued);
@@ -222,6 +223,23 @@ internal sealed class DemoRunner(DemoSettings settings, DemoConsole console)
             : $"{failures} resident(s) did not get the expected outcome (the detector is a model, not a script: see models/fall-model/MODEL-CARD.md)");
         console.Line($"everything is stopped; the site, database and logs are in {settings.WorkDir}");
         return interrupted || failures == 0 ? 0 : 3;
+    }
+
+    // Staff flag a resident at high risk of falling on the staff page; the demo does it for its high-risk resident,
+    // as the demo carer. Get-up hours are for the night on a real site (e.g. 21:00-07:00); here they cover the next
+    // hours whatever the time, so the demo's night is now.
+    private async Task FlagHighRiskAsync(IServiceProvider services, IReadOnlyList<DemoResident> residents, CancellationToken ct)
+    {
+        var prevention = services.GetRequiredService<Edge.Gateway.Prevention.IPreventionSettings>();
+        var now = DateTimeOffset.UtcNow;
+        var from = new TimeOnly(now.Hour, 0).AddHours(-1);
+        var to = new TimeOnly(now.Hour, 0).AddHours(3);
+        foreach (var r in residents.Where(r => r.HighRisk))
+        {
+            var setting = await prevention.SetGetUpAsync("res-" + r.Room, true, from.ToString("HH:mm", CultureInfo.InvariantCulture), to.ToString("HH:mm", CultureInfo.InvariantCulture),
+                DemoAlerting.CarerUsername, "demo", ct).ConfigureAwait(false);
+            console.Line($"prevention: {r.Name} (room {r.Room}) is at high risk of falling: get-up alert on, {setting.Hours} UTC (the demo's night; a site sets e.g. 21:00–07:00 on the staff page)");
+        }
     }
 
     private void PrepareWorkDir()

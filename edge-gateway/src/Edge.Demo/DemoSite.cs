@@ -12,6 +12,7 @@ namespace Edge.Demo;
 /// <param name="Steps">Scripted steps when real recordings are available.</param>
 /// <param name="SyntheticSteps">The same story in synthetic motion, for machines without recordings.</param>
 /// <param name="Expected">The incident the story should raise, or null for none.</param>
+/// <param name="HighRisk">Flagged by staff as at high risk of falling: the get-up alert is on for them.</param>
 internal sealed record DemoResident(
     string DeviceId,
     string Name,
@@ -20,13 +21,16 @@ internal sealed record DemoResident(
     string Motion,
     IReadOnlyList<ScenarioStep> Steps,
     IReadOnlyList<ScenarioStep> SyntheticSteps,
-    IncidentType? Expected);
+    IncidentType? Expected,
+    bool HighRisk = false);
 
 /// <summary>
-/// The demo site: six residents on two units. Two fall, one presses the call button, one sensor drops
-/// off the network, one battery runs low, and one resident only sits down hard (a fall-like daily
-/// activity that must raise nothing). With SisFall recordings the falls and activities are real
-/// recordings of real people; without them the simulator's synthetic motion tells the same story.
+/// The demo site: seven residents on two units. Two fall, one presses the call button, one sensor drops
+/// off the network, one battery runs low, one resident only sits down hard (a fall-like daily activity
+/// that must raise nothing), and one, flagged at high risk of falling, gets up in the night: a get-up
+/// alert pages a carer, and it clears itself when he lies down again. With SisFall recordings the falls
+/// and activities are real recordings of real people; without them the simulator's synthetic motion
+/// tells the same story.
 /// </summary>
 internal static class DemoSite
 {
@@ -58,6 +62,14 @@ internal static class DemoSite
             [Bat(25, 40), Bat(35, 9)],
             [Bat(25, 40), Bat(35, 9)],
             IncidentType.BatteryLow),
+
+        // Sitting on the edge of the bed, he lies down and sits up again (D12: a real recording), then lies down
+        // for good; in synthetic motion he sits up from lying and lies down again.
+        new("wear-104", "Gus Hale", "104", "Rowan", "sitting",
+            [Rec(15, "D12"), Syn(45, "lie-down")],
+            [Syn(3, "lie-down"), Syn(20, "sit-up"), Syn(45, "lie-down")],
+            IncidentType.GettingUp,
+            HighRisk: true),
     ];
 
     // By activity code only: the first trial of that code in the folder plays, so the demo works on

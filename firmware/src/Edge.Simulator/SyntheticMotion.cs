@@ -5,14 +5,18 @@ namespace Edge.Simulator;
 /// <summary>
 /// Synthetic body-worn acceleration for endless runs and machines without the recordings, in the
 /// SisFall axis convention (waist, upright: y ≈ −1 g). Activities: idle (standing), walking,
-/// sitting, lying, and a fall: free fall, impact, then stillness at a new orientation. These are
+/// sitting, lying, a fall (free fall, impact, then stillness at a new orientation), and the slow
+/// turns of getting into and out of bed: sit-up (from the current posture to sitting over 2.5 s)
+/// and lie-down (to lying). These are
 /// plausible shapes for load and plumbing tests, not a model of human motion; detection quality is
 /// judged on the recordings.
 /// </summary>
 public sealed class SyntheticMotion
 {
     /// <summary>Activity names a scenario may use.</summary>
-    public static readonly string[] Activities = ["idle", "walking", "sitting", "lying", "fall"];
+    public static readonly string[] Activities = ["idle", "walking", "sitting", "lying", "fall", "sit-up", "lie-down"];
+
+    private const float TurnSeconds = 2.5f;
 
     private readonly Random _rng;
     private readonly int _rateHz;
@@ -21,6 +25,7 @@ public sealed class SyntheticMotion
     private (float X, float Y, float Z) _hold = (0, -1, 0);
     private (float X, float Y, float Z) _fallFrom;
     private (float X, float Y, float Z) _fallTo;
+    private (float X, float Y, float Z) _turnFrom;
 
     /// <summary>Creates a generator at <paramref name="rateHz"/> with its own random stream.</summary>
     public SyntheticMotion(int rateHz, int seed)
@@ -41,6 +46,11 @@ public sealed class SyntheticMotion
         if (!IsActivity(activity))
         {
             throw new ArgumentException($"unknown activity '{activity}'", nameof(activity));
+        }
+
+        if (activity is "sit-up" or "lie-down")
+        {
+            _turnFrom = _activity is "hold" or "after-fall" ? _hold : Posture(_activity);
         }
 
         if (activity == "fall")
@@ -80,6 +90,25 @@ public sealed class SyntheticMotion
             case "fall":
                 g = Fall(t);
                 return Noise(g, 0.02f);
+
+            case "sit-up":
+            case "lie-down":
+                {
+                    var to = Posture(_activity == "sit-up" ? "sitting" : "lying");
+                    if (t >= TurnSeconds)
+                    {
+                        _activity = _activity == "sit-up" ? "sitting" : "lying";
+                        return Noise(to, 0.004f);
+                    }
+
+                    // Cosine ease between the two readings: a person sitting up or lying down, not a jump.
+                    var k = 0.5f - (0.5f * MathF.Cos(MathF.PI * t / TurnSeconds));
+                    var x = _turnFrom.X + (k * (to.X - _turnFrom.X));
+                    var y = _turnFrom.Y + (k * (to.Y - _turnFrom.Y));
+                    var z = _turnFrom.Z + (k * (to.Z - _turnFrom.Z));
+                    var n = MathF.Sqrt((x * x) + (y * y) + (z * z));
+                    return Noise((x / n, y / n, z / n), 0.01f);
+                }
 
             case "hold":
             case "after-fall":
