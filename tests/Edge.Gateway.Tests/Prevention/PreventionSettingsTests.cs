@@ -94,3 +94,23 @@ public sealed class PreventionSettingsTests
         }
     }
 }
+
+public sealed class PreventionOptionsTests
+{
+    [Fact]
+    public async Task PreventionOptions_SeveralBadValues_ReportsEveryError()
+    {
+        await using var gw = await TestGateway.CreateAsync(new()
+        {
+            ["Prevention:TimeZone"] = "Mars/Olympus_Mons",
+            ["Prevention:NightFrom"] = "9pm",
+            ["Prevention:TrendFlushInterval"] = "02:00:00",
+        });
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => gw.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PreventionOptions>>().Value);
+
+        Assert.Contains(e.Failures, f => f.Contains("Prevention:TimeZone 'Mars/Olympus_Mons'", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.Contains("Prevention:NightFrom/NightTo", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.Contains("Prevention:TrendFlushInterval", StringComparison.Ordinal));
+    }
+}

@@ -121,38 +121,47 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
     }
 
     /// <summary>The resident's days in [<paramref name="from"/>, <paramref name="to"/>], oldest first, stored and pending together (days without data are absent).</summary>
-    public async Task<IReadOnlyList<MobilityDay>> QueryAsync(string residentId, DateOnly from, DateOnly to, CancellationToken ct)
+    public async Task<IReadOnlyList<MobilityDay>> QueryAsync(string residentId, DateOnly from, DateOnly to, CancellationToken ct) =>
+        (await QueryCoreAsync(residentId, from, to, ct).ConfigureAwait(false)).GetValueOrDefault(residentId) ?? [];
+
+    /// <summary>Every resident's days in [<paramref name="from"/>, <paramref name="to"/>] in one query (the staff page's resident list).</summary>
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<MobilityDay>>> QueryAllAsync(DateOnly from, DateOnly to, CancellationToken ct) =>
+        QueryCoreAsync(null, from, to, ct);
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<MobilityDay>>> QueryCoreAsync(string? residentId, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var days = new Dictionary<DateOnly, MobilityDay>();
+        var days = new Dictionary<(string, DateOnly), MobilityDay>();
         var connection = await database.OpenAsync(ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             await PreventionSchema.EnsureAsync(connection, null, ct).ConfigureAwait(false);
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = """
-                SELECT day, worn_s, walking_s, steps, sit_to_stand, lying_s, night_transitions FROM mobility_daily
-                WHERE resident_id = $r AND day >= $from AND day <= $to
+                SELECT resident_id, day, worn_s, walking_s, steps, sit_to_stand, lying_s, night_transitions FROM mobility_daily
+                WHERE ($r IS NULL OR resident_id = $r) AND day >= $from AND day <= $to
                 """;
-            cmd.Parameters.AddWithValue("$r", residentId);
+            cmd.Parameters.AddWithValue("$r", (object?)residentId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$from", Text(from));
             cmd.Parameters.AddWithValue("$to", Text(to));
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                var day = DateOnly.ParseExact(r.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                days[day] = new MobilityDay(residentId, day, r.GetDouble(1), r.GetDouble(2), r.GetInt64(3), r.GetInt32(4), r.GetDouble(5), r.GetInt32(6));
+                var day = DateOnly.ParseExact(r.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                days[(r.GetString(0), day)] = new MobilityDay(r.GetString(0), day, r.GetDouble(2), r.GetDouble(3), r.GetInt64(4), r.GetInt32(5), r.GetDouble(6), r.GetInt32(7));
             }
         }
 
         lock (_lock)
         {
-            foreach (var m in _pending.Values.Where(m => m.ResidentId == residentId && m.Day >= from && m.Day <= to))
+            foreach (var m in _pending.Values.Where(m => (residentId is null || m.ResidentId == residentId) && m.Day >= from && m.Day <= to))
             {
-                days[m.Day] = days.TryGetValue(m.Day, out var stored) ? stored.Plus(m) : m;
+                var key = (m.ResidentId, m.Day);
+                days[key] = days.TryGetValue(key, out var stored) ? stored.Plus(m) : m;
             }
         }
 
-        return [.. days.Values.OrderBy(d => d.Day)];
+        return days.Values.GroupBy(d => d.ResidentId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<MobilityDay>)[.. g.OrderBy(d => d.Day)], StringComparer.Ordinal);
     }
 
     /// <summary>Stored days on or before <paramref name="lastDay"/> not yet queued for the uplink, oldest first (at most <paramref name="limit"/>).</summary>

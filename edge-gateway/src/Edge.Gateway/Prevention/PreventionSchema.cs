@@ -33,6 +33,7 @@ internal static class PreventionSchema
             updated_at TEXT NOT NULL,
             PRIMARY KEY (resident_id, day)
         );
+        CREATE INDEX IF NOT EXISTS ix_mobility_daily_day ON mobility_daily(day);
         CREATE TABLE IF NOT EXISTS mobility_uplinked (
             resident_id TEXT NOT NULL,
             day TEXT NOT NULL,

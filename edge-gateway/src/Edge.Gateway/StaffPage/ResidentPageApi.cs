@@ -50,10 +50,11 @@ internal static class ResidentPageApi
         api.MapGet("/residents", async (CancellationToken ct) =>
         {
             var today = clock.Day(time.GetUtcNow());
+            var all = await mobility.QueryAllAsync(today.AddDays(-MobilityTrend.RecentDays - MobilityTrend.BaselineDays), today, ct).ConfigureAwait(false);
             var list = new List<ResidentSummaryView>();
             foreach (var a in registry.Assignments.OrderBy(a => a.RoomName ?? a.RoomId ?? "~", StringComparer.Ordinal).ThenBy(a => a.ResidentName, StringComparer.Ordinal))
             {
-                var days = await mobility.QueryAsync(a.ResidentId, today.AddDays(-MobilityTrend.RecentDays - MobilityTrend.BaselineDays), today, ct).ConfigureAwait(false);
+                var days = all.GetValueOrDefault(a.ResidentId) ?? [];
                 list.Add(new ResidentSummaryView(a.ResidentId, a.ResidentName, a.RoomName, a.UnitId, a.DeviceId, PostureTrackerName(stage, a.DeviceId),
                     View(settings.GetUp(a.ResidentId)), [.. MobilityTrend.Evaluate(days, today).Select(f => f.Measure)]));
             }
