@@ -531,7 +531,14 @@ internal sealed partial class IngestPipeline
 
         foreach (var getUp in _getUps)
         {
-            await (getUp.Action == Edge.Detection.Posture.GetUpAction.Clear ? _prevention.ClearAsync(_incidents, getUp, ct) : RaiseOrKeepAsync(getUp.Request, ct)).ConfigureAwait(false);
+            if (getUp.Action == Edge.Detection.Posture.GetUpAction.Clear)
+            {
+                await _prevention.ClearAsync(_incidents, getUp, ct).ConfigureAwait(false);
+            }
+            else if (!await RaiseOrKeepAsync(getUp.Request, ct).ConfigureAwait(false))
+            {
+                _acks.Pin(device.DeviceId); // like a fall: the sensor data stays unacknowledged until the alert is stored
+            }
         }
     }
 

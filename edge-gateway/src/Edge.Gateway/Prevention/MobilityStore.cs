@@ -31,31 +31,47 @@ public sealed record MobilityDay(string ResidentId, DateOnly Day, double WornSec
 }
 
 /// <summary>
-/// Mobility per resident per day. The ingest worker adds to an in-memory table (<see cref="Add"/>: a lock held for a
-/// dictionary update, once per batch); <see cref="FlushAsync"/> moves it into SQLite (<c>mobility_daily</c>, summed),
+/// Mobility per resident per day. The ingest worker adds to an in-memory table (<see cref="Add(string, DateOnly, double, double, long, int, double, int)"/>:
+/// a lock held for a dictionary update, once per batch, allocating only for a new resident-day); <see cref="FlushAsync"/> moves it into SQLite (<c>mobility_daily</c>, summed),
 /// which the trend recorder does every <see cref="PreventionOptions.TrendFlushInterval"/> and at shutdown.
 /// Reads combine the stored rows with what is not yet flushed.
 /// </summary>
 public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
 {
     private readonly Lock _lock = new();
-    private Dictionary<(string, DateOnly), MobilityDay> _pending = [];
+    private Dictionary<(string, DateOnly), Sums> _pending = [];
 
     /// <summary>Adds to a resident's day (in memory until the next flush).</summary>
     public void Add(MobilityDay delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        var key = (delta.ResidentId, delta.Day);
+        Add(delta.ResidentId, delta.Day, delta.WornSeconds, delta.WalkingSeconds, delta.Steps, delta.SitToStands, delta.LyingSeconds, delta.NightTransitions);
+    }
+
+    /// <summary>Adds one batch's figures to a resident's day (in memory until the next flush; no allocation once the day exists).</summary>
+    public void Add(string residentId, DateOnly day, double wornSeconds, double walkingSeconds, long steps, int sitToStands, double lyingSeconds, int nightTransitions)
+    {
         lock (_lock)
         {
-            _pending[key] = _pending.TryGetValue(key, out var sum) ? sum.Plus(delta) : delta;
+            if (!_pending.TryGetValue((residentId, day), out var sums))
+            {
+                sums = new Sums();
+                _pending[(residentId, day)] = sums;
+            }
+
+            sums.Worn += wornSeconds;
+            sums.Walking += walkingSeconds;
+            sums.Steps += steps;
+            sums.SitToStands += sitToStands;
+            sums.Lying += lyingSeconds;
+            sums.Night += nightTransitions;
         }
     }
 
     /// <summary>Writes what has been added since the last flush; returns the rows written. On failure the figures are kept for the next try.</summary>
     public async Task<int> FlushAsync(CancellationToken ct)
     {
-        Dictionary<(string, DateOnly), MobilityDay> batch;
+        List<MobilityDay> batch;
         lock (_lock)
         {
             if (_pending.Count == 0)
@@ -63,7 +79,7 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
                 return 0;
             }
 
-            batch = _pending;
+            batch = [.. _pending.Select(p => p.Value.Day(p.Key.Item1, p.Key.Item2))];
             _pending = [];
         }
 
@@ -87,7 +103,7 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
                             night_transitions = night_transitions + excluded.night_transitions, updated_at = excluded.updated_at
                         """;
                     var at = DbTime.ToText(time.GetUtcNow());
-                    foreach (var m in batch.Values)
+                    foreach (var m in batch)
                     {
                         cmd.Parameters.Clear();
                         cmd.Parameters.AddWithValue("$r", m.ResidentId);
@@ -109,7 +125,7 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
         catch
         {
             // Nothing written: put the figures back so the next flush includes them.
-            foreach (var m in batch.Values)
+            foreach (var m in batch)
             {
                 Add(m);
             }
@@ -153,7 +169,7 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
 
         lock (_lock)
         {
-            foreach (var m in _pending.Values.Where(m => (residentId is null || m.ResidentId == residentId) && m.Day >= from && m.Day <= to))
+            foreach (var m in _pending.Where(p => (residentId is null || p.Key.Item1 == residentId) && p.Key.Item2 >= from && p.Key.Item2 <= to).Select(p => p.Value.Day(p.Key.Item1, p.Key.Item2)))
             {
                 var key = (m.ResidentId, m.Day);
                 days[key] = days.TryGetValue(key, out var stored) ? stored.Plus(m) : m;
@@ -188,4 +204,16 @@ public sealed class MobilityStore(GatewayDatabase database, TimeProvider time)
     }
 
     internal static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private sealed class Sums
+    {
+        public double Worn;
+        public double Walking;
+        public long Steps;
+        public int SitToStands;
+        public double Lying;
+        public int Night;
+
+        public MobilityDay Day(string residentId, DateOnly day) => new(residentId, day, Worn, Walking, Steps, SitToStands, Lying, Night);
+    }
 }

@@ -36,7 +36,7 @@ internal sealed class DevicePosture(string residentId, long periodUs, PostureTra
 /// runs) on every worn sensor's ordered stream, beside the fall detector. Each transition goes through the
 /// resident's <see cref="GetUpAlertRule"/> with their get-up hours (<see cref="IPreventionSettings"/>); the day's
 /// walking, steps, sit-to-stands, lying and night-time transitions go to <see cref="MobilityStore"/>. Not thread-safe:
-/// the ingest worker calls it. No allocation per sample; a few per transition.
+/// the ingest worker calls it. No allocation per sample or batch (one per new resident-day, a few per transition).
 /// </summary>
 internal sealed partial class PreventionStage(
     IPreventionSettings settings,
@@ -126,8 +126,8 @@ internal sealed partial class PreventionStage(
         var walking = d.Tracker.TimeInUs(BodyPosture.Walking);
         var lying = d.Tracker.TimeInUs(BodyPosture.Lying);
         var steps = d.Tracker.Steps;
-        mobility.Add(new MobilityDay(assignment.ResidentId, clock.Day(item.Arrival), n * periodUs / 1e6,
-            (walking - d.WalkingUs) / 1e6, steps - d.Steps, sitToStands, (lying - d.LyingUs) / 1e6, night));
+        mobility.Add(assignment.ResidentId, clock.Day(item.Arrival), n * periodUs / 1e6,
+            (walking - d.WalkingUs) / 1e6, steps - d.Steps, sitToStands, (lying - d.LyingUs) / 1e6, night);
         (d.WalkingUs, d.LyingUs, d.Steps) = (walking, lying, steps);
     }
 
