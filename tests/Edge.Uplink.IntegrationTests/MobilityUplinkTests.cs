@@ -5,6 +5,7 @@ using System.Text;
 using Edge.Cloud.Contracts;
 using Edge.Gateway;
 using Edge.Gateway.Prevention;
+using Edge.Gateway.Uplink;
 using Edge.TestKit;
 using Edge.Uplink.Delivery;
 using Edge.Uplink.Outbox;
@@ -181,9 +182,16 @@ public sealed class MobilityUplinkTests
             Assert.Equal(2, mobility.Count);
             Assert.Contains(mobility, e => e.Payload.Contains($"\"day\":\"{today.AddDays(-1):yyyy-MM-dd}\"", StringComparison.Ordinal) && e.Payload.Contains("\"walkingMinutes\":42", StringComparison.Ordinal));
             Assert.Contains(mobility, e => e.Payload.Contains($"\"day\":\"{today.AddDays(-2):yyyy-MM-dd}\"", StringComparison.Ordinal));
-            Assert.All(mobility, e => Assert.Contains("\"residentRef\":\"res-alice\"", e.Payload, StringComparison.Ordinal));
+            // The resident is the site's pseudonym (issue 16), the same one the incidents and health summaries use.
+            var aliceRef = await host.Services.GetRequiredService<ResidentPseudonyms>().ForAsync("res-alice", null, CancellationToken.None);
+            Assert.Matches("^r-[a-z2-7]{20}$", aliceRef);
+            Assert.All(mobility, e => Assert.Contains($"\"residentRef\":\"{aliceRef}\"", e.Payload, StringComparison.Ordinal));
             RawDataInspector.AssertNoRawSensorData(cloud.Bodies);
-            Assert.All(cloud.Bodies, b => Assert.DoesNotContain("Alice", b, StringComparison.Ordinal));
+            Assert.All(cloud.Bodies, b =>
+            {
+                Assert.DoesNotContain("Alice", b, StringComparison.Ordinal);
+                Assert.DoesNotContain("res-alice", b, StringComparison.Ordinal);
+            });
         }
         finally
         {

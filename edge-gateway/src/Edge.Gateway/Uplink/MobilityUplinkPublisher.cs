@@ -16,6 +16,7 @@ namespace Edge.Gateway.Uplink;
 /// opted in (<see cref="UplinkOptions.ShareMobilityTrends"/>). Nothing finer than a day's totals ever goes: the contract
 /// has no field for it and the outbox refuses anything else. Each day is queued once (<c>mobility_uplinked</c>, written
 /// in the same transaction as the outbox row); days from before the last <see cref="MaxBackfillDays"/> are left on site.
+/// The resident is named by the site's pseudonymous reference (<see cref="ResidentPseudonyms"/>), never the registry id.
 /// </summary>
 internal sealed partial class MobilityUplinkPublisher(
     IOptions<UplinkOptions> options,
@@ -24,6 +25,7 @@ internal sealed partial class MobilityUplinkPublisher(
     IDeviceRegistry registry,
     OutboxWriter outbox,
     GatewayDatabase database,
+    ResidentPseudonyms pseudonyms,
     TimeProvider time,
     ILogger<MobilityUplinkPublisher> logger) : BackgroundService
 {
@@ -99,7 +101,7 @@ internal sealed partial class MobilityUplinkPublisher(
                     outbox.Enqueue(tx, outbox.Mobility(now, new MobilityDailyPayload
                     {
                         Day = MobilityStore.Text(day.Day),
-                        ResidentRef = day.ResidentId,
+                        ResidentRef = await pseudonyms.ForAsync(day.ResidentId, tx, ct).ConfigureAwait(false),
                         Unit = assignment?.UnitId,
                         WornMinutes = Math.Round(day.WornSeconds / 60, 1),
                         WalkingMinutes = Math.Round(day.WalkingSeconds / 60, 1),
