@@ -44,20 +44,6 @@ public static class TestData
         }
     }
 
-    /// <summary>
-    /// The FallAllD waist recordings in SisFall's layout (a second laboratory, ../shared/data/fallalld, with
-    /// its manifest.csv). Throws with a clear message when absent.
-    /// </summary>
-    public static string FallAllDDir
-    {
-        get
-        {
-            var dir = Path.GetFullPath(Path.Combine(SisFallDir, "..", "fallalld"));
-            return Directory.Exists(dir) ? dir : throw new InvalidOperationException(
-                $"The FallAllD recordings were not found at {dir} (beside the SisFall folder); place the team's shared data there.");
-        }
-    }
-
     /// <summary>Where the shared data sits beside a checkout.</summary>
     public static string DefaultSisFallDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data", "sisfall"));
 

@@ -10,6 +10,7 @@ using Edge.TestKit;
 using Edge.Uplink.Delivery;
 using Edge.Uplink.Outbox;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ public sealed class MobilityUplinkTests
     public async Task Outbox_SiteNotOptedIn_RefusesMobilityAndQueuesNothing()
     {
         using var dir = new TempDirectory("edge-mobility-optout");
-        var time = new ManualTimeProvider(AfterDay);
+        var time = new FakeTimeProvider(AfterDay);
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, Offline());
 
         var e = Assert.Throws<InvalidOperationException>(() => Enqueue(uplink, uplink.Writer.Mobility(AfterDay, Daily())));
@@ -50,7 +51,7 @@ public sealed class MobilityUplinkTests
     public async Task Outbox_OptedIn_RefusesAnythingButOneCompletedDaysTotals(string what)
     {
         using var dir = new TempDirectory("edge-mobility-refuse");
-        var time = new ManualTimeProvider(AfterDay);
+        var time = new FakeTimeProvider(AfterDay);
         var settings = Offline();
         settings["Uplink:ShareMobilityTrends"] = "true";
         await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
