@@ -9,10 +9,14 @@ namespace Edge.Gateway.Tests.Prevention;
 /// <summary>The posture tracker stage inside the real ingest pipeline (fake clock, in-memory source, temp SQLite).</summary>
 public sealed class GetUpPipelineTests
 {
+    // The fall detector's scorer says "no fall": lying down in these synthetic motions is a soft-fall
+    // candidate, and these tests are about the get-up alert alone.
+    private const float NoFall = 0.05f;
+
     [Fact]
     public async Task SitUp_FlaggedResidentWithinHours_RaisesGettingUpForTheRoomAndLyingDownClearsIt()
     {
-        await using var gw = await TestGateway.CreateAsync();
+        await using var gw = await TestGateway.CreateAsync(score: NoFall);
         var settings = gw.Host.Services.GetRequiredService<IPreventionSettings>();
         await settings.SetGetUpAsync("res1", true, "07:00", "09:00", "s1", "test"); // the fake clock reads 08:00 UTC
         var motion = new PostureBatches("dev1").Still(PostureBatches.Upright, 3).Rotate(PostureBatches.Upright, PostureBatches.OnSide, 2).Still(PostureBatches.OnSide, 10);
@@ -44,7 +48,7 @@ public sealed class GetUpPipelineTests
     [Fact]
     public async Task SitUp_OutsideHoursOrNotFlagged_NoIncident()
     {
-        await using var gw = await TestGateway.CreateAsync();
+        await using var gw = await TestGateway.CreateAsync(score: NoFall);
         var settings = gw.Host.Services.GetRequiredService<IPreventionSettings>();
         await settings.SetGetUpAsync("res1", true, "21:00", "07:00", "s1", "test"); // it is 08:00
         foreach (var device in new[] { "dev1", "dev2" })
@@ -60,7 +64,7 @@ public sealed class GetUpPipelineTests
     [Fact]
     public async Task RollingOverInBed_FlaggedResident_NoIncident()
     {
-        await using var gw = await TestGateway.CreateAsync();
+        await using var gw = await TestGateway.CreateAsync(score: NoFall);
         await gw.Host.Services.GetRequiredService<IPreventionSettings>().SetGetUpAsync("res1", true, "00:00", "00:00", "s1", "test"); // all day
         var motion = new PostureBatches("dev1").Still(PostureBatches.Upright, 3).Rotate(PostureBatches.Upright, PostureBatches.OnBack, 2).Still(PostureBatches.OnBack, 6);
         for (var i = 0; i < 5; i++)
@@ -77,7 +81,7 @@ public sealed class GetUpPipelineTests
     [Fact]
     public async Task Walking_TrendsStoredPerResidentAndDay()
     {
-        await using var gw = await TestGateway.CreateAsync();
+        await using var gw = await TestGateway.CreateAsync(score: NoFall);
         var motion = new PostureBatches("dev2").Still(PostureBatches.Upright, 2).Walk(60).Still(PostureBatches.Upright, 2);
         await FeedAsync(gw, motion);
         var store = gw.Host.Services.GetRequiredService<MobilityStore>();

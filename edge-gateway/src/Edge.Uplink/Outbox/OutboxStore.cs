@@ -158,6 +158,7 @@ public sealed class OutboxStore(IOutboxConnectionFactory connections)
     public async Task<OutboxCounts> CountAsync(CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct).ConfigureAwait(false);
+        OutboxSchema.Ensure(c, null); // counted before the sender has run (uplink disabled, or at start-up): zero, not an error
         await using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT (SELECT COUNT(*) FROM uplink_outbox WHERE priority = 0),
