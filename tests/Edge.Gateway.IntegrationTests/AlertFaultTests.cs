@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using System.Threading.Channels;
 using Edge.TestKit;
 
 namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>
-/// Issue 15 point 4 with real processes: the gateway, a Mosquitto broker and the simulated paging system each run
-/// as their own process, and a webhook receiver listens in the test. Tier 1 is the pager, tier 2 the webhook two
+/// Issue 15 point 4 with real processes (<see cref="FaultSite"/>, the harness ./edge drill runs too): the gateway, a
+/// Mosquitto broker and the simulated paging system each run as their own process, and a webhook receiver listens in
+/// the test. Tier 1 is the pager, tier 2 the webhook two
 /// minutes later: an alert that cannot reach the pager must not wait for tier 2.
 /// </summary>
 public sealed class AlertFaultTests
@@ -19,7 +16,7 @@ public sealed class AlertFaultTests
     [Fact]
     public async Task HungPager_CallReachesTheNextTierWithinSeconds_AndThePagerGetsItWhenItReturns()
     {
-        await using var site = await AlertSite.StartAsync();
+        await using var site = await FaultSite.StartAsync();
         await site.Sensors.ButtonAsync("dev-a");
         await site.Pager.WaitForLineAsync(l => l.Contains("| CALL", StringComparison.Ordinal) && l.Contains("Alice", StringComparison.Ordinal), "Alice's call", Wait);
 
@@ -40,7 +37,7 @@ public sealed class AlertFaultTests
     [Fact]
     public async Task GatewayKilledDuringAPage_UnconfirmedPageIsSentAgainAfterTheRestart()
     {
-        await using var site = await AlertSite.StartAsync(pagerArgs: ["--ignore-selects", "100000"]);
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { PagerArgs = ["--ignore-selects", "100000"] });
         await site.Sensors.ButtonAsync("dev-a");
         await site.Gateway.WaitForLineAsync("tier 1 of 2 on pager to 101", Wait); // on the wire, unanswered
         await site.Gateway.KillAsync();
@@ -57,7 +54,7 @@ public sealed class AlertFaultTests
     public async Task DiskFull_CallIsPagedAtOnceFromMemory_WithAFaultThatSaysWhy_AndStoredOnceTheDiskHasRoom()
     {
         using var disk = TmpfsMount.Create(sizeMiB: 8);
-        await using var site = await AlertSite.StartAsync(databasePath: disk.File("gateway.db"));
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { DatabasePath = disk.File("gateway.db") });
         var filler = disk.Fill();
 
         var pressed = Stopwatch.StartNew();

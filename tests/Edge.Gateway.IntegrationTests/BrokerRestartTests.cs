@@ -29,7 +29,7 @@ public sealed class BrokerRestartTests
               { "deviceId": "dev-b", "motion": "sitting", "timeline": [] },
               { "deviceId": "dev-c", "motion": "sitting", "timeline": [ { "at": 10, "offlineSeconds": 300 } ] } ] }
             """);
-        var log = new SignalLog();
+        var log = new SignalWriter();
         var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = InProcessGateway.Site, Speed = 1, DurationSeconds = 70 };
         await using var sim = new Simulation(options, scenario, null, log);
         using var stop = new CancellationTokenSource();
@@ -62,41 +62,4 @@ public sealed class BrokerRestartTests
     private static List<string> Offline(InProcessGateway gateway) =>
         [.. gateway.Changes().Where(c => c.Incident.Type == IncidentType.DeviceOffline && c.Transition.Kind == TransitionKind.Raised)
             .Select(c => c.Incident.DeviceId!).Where(d => d is "dev-a" or "dev-b" or "dev-c").Distinct().Order()];
-
-    /// <summary>The simulator's log, with a signal when a line containing a fragment is written.</summary>
-    private sealed class SignalLog : StringWriter
-    {
-        private readonly Lock _lock = new();
-        private readonly List<(string Fragment, TaskCompletionSource Signal)> _waits = [];
-
-        public Task WhenLogged(string fragment)
-        {
-            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_lock)
-            {
-                if (ToString().Contains(fragment, StringComparison.Ordinal))
-                {
-                    tcs.TrySetResult();
-                }
-                else
-                {
-                    _waits.Add((fragment, tcs));
-                }
-            }
-
-            return tcs.Task;
-        }
-
-        public override void WriteLine(string? value)
-        {
-            lock (_lock)
-            {
-                base.WriteLine(value);
-                foreach (var (fragment, signal) in _waits.Where(w => value?.Contains(w.Fragment, StringComparison.Ordinal) == true))
-                {
-                    signal.TrySetResult();
-                }
-            }
-        }
-    }
 }

@@ -12,22 +12,5 @@ internal static class ChildGateway
     public static int FreePort() => ChildProcess.FreePort();
 
     /// <summary>The first connect subscribes; a probe from an unregistered device shows when that is done.</summary>
-    public static async Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors)
-    {
-        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = "probe", Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
-        for (var i = 0; i < 100; i++)
-        {
-            await sensors.PublishAsync(Topics.For(InProcessGateway.Site, "probe", TopicKind.Event), probe);
-            try
-            {
-                await gateway.WaitForLineAsync("unknown device probe", TimeSpan.FromMilliseconds(300));
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        throw new TimeoutException("the gateway never subscribed");
-    }
+    public static Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors) => FaultSite.WaitSubscribedAsync(gateway, sensors);
 }

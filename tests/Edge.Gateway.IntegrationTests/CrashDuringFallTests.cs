@@ -20,7 +20,7 @@ public sealed class CrashDuringFallTests
         await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
 
         // The simulator's wearable: ten seconds standing, then its synthetic fall and lying still.
-        var (x, y, z) = Motion(seconds: 10, then: "fall", thenSeconds: 10);
+        var (x, y, z) = FallMotion.Make(standSeconds: 10, fallSeconds: 10);
         var impact = Enumerable.Range(0, x.Length).MaxBy(i => (x[i] * x[i]) + (y[i] * y[i]) + (z[i] * z[i]));
         Assert.True(impact >= 500, "the impact comes after the standing part");
 
@@ -51,25 +51,6 @@ public sealed class CrashDuringFallTests
         var falls = (await site.OpenIncidentsAsync()).Where(i => i.GetProperty("type").GetString() == "fall").ToList();
         var fall = Assert.Single(falls);
         Assert.Equal("res-alice", fall.GetProperty("residentId").GetString());
-    }
-
-    private static (float[] X, float[] Y, float[] Z) Motion(int seconds, string then, int thenSeconds)
-    {
-        var motion = new SyntheticMotion(SensorPublisher.RateHz, seed: 7);
-        var n = (seconds + thenSeconds) * SensorPublisher.RateHz;
-        var (x, y, z) = (new float[n], new float[n], new float[n]);
-        motion.Set("idle");
-        for (var i = 0; i < n; i++)
-        {
-            if (i == seconds * SensorPublisher.RateHz)
-            {
-                motion.Set(then);
-            }
-
-            (x[i], y[i], z[i]) = motion.Next();
-        }
-
-        return (x, y, z);
     }
 
     // Polls a condition read over HTTP from another process (no event crosses the process boundary).

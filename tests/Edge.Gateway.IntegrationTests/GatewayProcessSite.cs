@@ -39,7 +39,7 @@ internal sealed class GatewayProcessSite : IDisposable
         }
 
         var config = dir.File("gateway.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(Nest(settings)));
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
         return new GatewayProcessSite(dir, config, port);
     }
 
@@ -49,73 +49,15 @@ internal sealed class GatewayProcessSite : IDisposable
     public async Task<List<JsonElement>> OpenIncidentsAsync() => (await Http.GetFromJsonAsync<List<JsonElement>>("api/incidents"))!;
 
     /// <summary>Batches the gateway's stream has delivered for <paramref name="deviceId"/> (0 before the first).</summary>
-    public async Task<long> DeliveredAsync(string deviceId)
-    {
-        var ingest = await Http.GetFromJsonAsync<JsonElement>("api/ingest");
-        foreach (var device in ingest.GetProperty("devices").EnumerateArray())
-        {
-            if (device.GetProperty("deviceId").GetString() == deviceId)
-            {
-                return device.GetProperty("batchesDelivered").GetInt64();
-            }
-        }
+    public Task<long> DeliveredAsync(string deviceId) => FaultSite.DeliveredAsync(Http, deviceId);
 
-        return 0;
-    }
-
-    /// <summary>
-    /// The gateway's subscriptions are in place once a probe from an unregistered device is logged. The
-    /// gateway logs each unknown device once a minute, so each wait needs its own <paramref name="probeId"/>.
-    /// </summary>
-    public static async Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors, string probeId = "probe")
-    {
-        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = probeId, Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
-        var line = $"unknown device {probeId} ";
-        var seen = gateway.CountLines(line);
-        for (var i = 0; i < 100; i++)
-        {
-            await sensors.PublishAsync(Topics.For(InProcessGateway.Site, probeId, TopicKind.Event), probe);
-            try
-            {
-                await gateway.WaitForLineCountAsync(line, seen + 1, TimeSpan.FromSeconds(2));
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        throw new TimeoutException("the gateway never subscribed");
-    }
+    /// <summary>The gateway's subscriptions are in place once a probe from an unregistered device is logged (<see cref="FaultSite.WaitSubscribedAsync"/>).</summary>
+    public static Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors, string probeId = "probe") => FaultSite.WaitSubscribedAsync(gateway, sensors, probeId);
 
     public void Dispose()
     {
         Http.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir.Dispose();
-    }
-
-    private static Dictionary<string, object> Nest(Dictionary<string, string?> flat)
-    {
-        var root = new Dictionary<string, object>();
-        foreach (var (key, value) in flat)
-        {
-            var parts = key.Split(':');
-            var node = root;
-            foreach (var p in parts[..^1])
-            {
-                if (!node.TryGetValue(p, out var child))
-                {
-                    child = new Dictionary<string, object>();
-                    node[p] = child;
-                }
-
-                node = (Dictionary<string, object>)child;
-            }
-
-            node[parts[^1]] = value!;
-        }
-
-        return root;
     }
 }

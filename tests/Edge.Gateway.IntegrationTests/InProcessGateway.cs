@@ -63,20 +63,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
         }
         """;
 
-    public static Dictionary<string, string?> Settings(MosquittoBroker broker, TempDirectory dir) => new()
-    {
-        ["Mqtt:Host"] = broker.Host,
-        ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Mqtt:ClientId"] = "gateway-under-test",
-        ["Ingest:SiteId"] = Site,
-        ["Storage:DatabasePath"] = dir.File("gateway.db"),
-        ["Registry:SeedFile"] = dir.File("site.json"),
-        ["Detection:ModelDirectory"] = Path.Combine(TestData.RepoRoot, "models", "fall-model"),
-        ["Supervision:CheckInterval"] = "00:00:00.200",
-        ["Supervision:StreamingOfflineAfter"] = "00:10:00",
-        ["Supervision:TriggeredOfflineAfter"] = "00:10:00",
-        ["Supervision:MinFreeDiskMiB"] = "1",
-    };
+    public static Dictionary<string, string?> Settings(MosquittoBroker broker, TempDirectory dir) => GatewayConfig.Base(broker.Host, broker.Port, dir);
 
     public static async Task<InProcessGateway> StartAsync(MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {

@@ -19,7 +19,7 @@ public sealed class RestartTests
         var settings = InProcessGateway.Settings(broker, dir);
         settings["Diagnostics:HttpPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var config = dir.File("gateway.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(Nest(settings)));
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
         await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
 
@@ -67,29 +67,5 @@ public sealed class RestartTests
     {
         var list = await http.GetFromJsonAsync<List<JsonElement>>("api/incidents");
         return list!;
-    }
-
-    internal static Dictionary<string, object> Nest(Dictionary<string, string?> flat)
-    {
-        var root = new Dictionary<string, object>();
-        foreach (var (key, value) in flat)
-        {
-            var parts = key.Split(':');
-            var node = root;
-            foreach (var p in parts[..^1])
-            {
-                if (!node.TryGetValue(p, out var child))
-                {
-                    child = new Dictionary<string, object>();
-                    node[p] = child;
-                }
-
-                node = (Dictionary<string, object>)child;
-            }
-
-            node[parts[^1]] = value!;
-        }
-
-        return root;
     }
 }

@@ -117,7 +117,7 @@ public sealed class StartupErrorTests
         settings.TryAdd("Storage:DatabasePath", dir.File("gateway.db"));
         settings.TryAdd("Detection:ModelDirectory", Path.Combine(TestData.RepoRoot, "models", "fall-model"));
         var config = dir.File($"gateway-{Guid.NewGuid():N}.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(RestartTests.Nest(settings)));
+        File.WriteAllText(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
         string[] args = baseConfig is null ? ["--config", config] : ["--config", baseConfig, .. settings.Select(kv => $"--{kv.Key}={kv.Value}")];
         return ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, args, dir.Path);
     }

@@ -99,6 +99,17 @@ public sealed class ChildProcess : IDisposable
             TaskScheduler.Default);
     }
 
+    /// <summary>Output lines so far that contain <paramref name="fragment"/>.</summary>
+    public int CountLines(string fragment) => Lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>Waits until <paramref name="count"/> output lines contain <paramref name="fragment"/>, counting those already seen.</summary>
+    public Task<string> WaitForLineCountAsync(string fragment, int count, TimeSpan timeout)
+    {
+        // Each line is tested once, in order (past lines first), so a counting predicate counts each once.
+        var seen = 0;
+        return WaitForLineAsync(l => l.Contains(fragment, StringComparison.Ordinal) && ++seen >= count, $"{count} x '{fragment}'", timeout);
+    }
+
     /// <summary>Writes a line to the process's standard input.</summary>
     public async Task WriteLineAsync(string line)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using Edge.Cloud.Contracts;
 using Edge.Gateway;
 using Edge.Gateway.Incidents;
-using Edge.Gateway.IntegrationTests;
 using Edge.Gateway.Uplink;
 using Edge.Recordings;
 using Edge.TestKit;

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Edge.Cloud.Contracts;
 using Edge.Gateway;
-using Edge.Gateway.IntegrationTests;
-using Edge.Protocol;
 using Edge.TestKit;
 using Microsoft.Data.Sqlite;
 
@@ -134,25 +132,10 @@ public sealed class RefusedEventsTests
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(config));
     }
 
-    // The first connect subscribes; a press from an unregistered device is logged once it is done.
     private static async Task WaitSubscribedAsync(ChildProcess gateway, SensorPublisher sensors, string probeId)
     {
         await gateway.WaitForLineAsync("Ingest started", Wait);
-        var probe = WireEncoder.ToBytes(new DeviceEvent { DeviceId = probeId, Sequence = 1, Kind = EventKind.TestPress, DeviceTimeUs = 1 });
-        for (var i = 0; i < 60; i++)
-        {
-            await sensors.PublishAsync(Topics.For(MqttSite, probeId, TopicKind.Event), probe);
-            try
-            {
-                await gateway.WaitForLineAsync($"unknown device {probeId}", TimeSpan.FromSeconds(1));
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
-        }
-
-        throw new TimeoutException("the gateway never subscribed:\n" + string.Join("\n", gateway.Lines));
+        await FaultSite.WaitSubscribedAsync(gateway, sensors, probeId);
     }
 
     private static async Task<Dictionary<long, int>> TransitionsAsync(string database)

@@ -4,13 +4,14 @@ using Edge.Mqtt;
 using Edge.Protocol;
 using Edge.Recordings;
 
-namespace Edge.Gateway.IntegrationTests;
+namespace Edge.FaultKit;
 
 /// <summary>
 /// Publishes real protocol messages (the firmware's encoder) for simulated devices through a real
-/// MQTT client (Edge.Mqtt). Each device has its own boot clock and sequence numbers.
+/// MQTT client (Edge.Mqtt). Each device has its own boot clock and sequence numbers, and a boot identity once it
+/// has rebooted (<see cref="Reboot"/>; before that 0, "unknown", as a version 1 frame).
 /// </summary>
-internal sealed class SensorPublisher : IAsyncDisposable
+public sealed class SensorPublisher : IAsyncDisposable
 {
     public const int RateHz = 50;
     public const int SamplesPerBatch = 25;
@@ -62,6 +63,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
         var status = new DeviceStatus
         {
             DeviceId = deviceId,
+            BootId = clock.BootId,
             Sequence = clock.StatusSeq++,
             UptimeSeconds = (uint)(clock.TimeUs / 1_000_000) + 1,
             BatteryMillivolts = 3800,
@@ -78,7 +80,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
     public Task ButtonAsync(string deviceId, bool retain = false)
     {
         var clock = Clock(deviceId);
-        var e = new DeviceEvent { DeviceId = deviceId, Sequence = clock.EventSeq++, Kind = EventKind.ButtonPress, DeviceTimeUs = (ulong)clock.TimeUs };
+        var e = new DeviceEvent { DeviceId = deviceId, BootId = clock.BootId, Sequence = clock.EventSeq++, Kind = EventKind.ButtonPress, DeviceTimeUs = (ulong)clock.TimeUs };
         return PublishAsync(Topics.For(_site, deviceId, TopicKind.Event), WireEncoder.ToBytes(e), retain);
     }
 
@@ -105,6 +107,7 @@ internal sealed class SensorPublisher : IAsyncDisposable
             var batch = new AccelBatch
             {
                 DeviceId = deviceId,
+                BootId = clock.BootId,
                 Sequence = clock.BatchSeq++,
                 FirstSampleTimeUs = (ulong)clock.TimeUs,
                 SamplePeriodUs = (uint)PeriodUs,
@@ -118,6 +121,22 @@ internal sealed class SensorPublisher : IAsyncDisposable
         }
 
         return batches;
+    }
+
+    /// <summary>
+    /// The device reboots: a new boot identity, and its sequence numbers and µs clock start again from where its
+    /// first boot started (so its next messages reuse numbers and times the previous boot already sent).
+    /// </summary>
+    public void Reboot(string deviceId)
+    {
+        var clock = Clock(deviceId);
+        uint boot;
+        do
+        {
+            boot = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+        }
+        while (boot == clock.BootId);
+        _devices[deviceId] = new DeviceClock { BootId = boot };
     }
 
     public async ValueTask DisposeAsync() => await _client.DisposeAsync();
@@ -189,6 +208,8 @@ internal sealed class SensorPublisher : IAsyncDisposable
 
     private sealed class DeviceClock
     {
+        public uint BootId { get; init; }
+
         public long TimeUs { get; set; } = 5_000_000;
 
         public uint BatchSeq { get; set; }
