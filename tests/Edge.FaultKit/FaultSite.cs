@@ -27,6 +27,15 @@ public sealed class FaultSiteOptions
 
     /// <summary>More gateway settings (flat <c>Section:Key</c>), applied last.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// Starts the gateway process with a config file (default: <c>dotnet Edge.Gateway.dll --config FILE</c>); the
+    /// arm64 test passes its published build under qemu.
+    /// </summary>
+    public Func<string, ChildProcess>? StartGateway { get; init; }
+
+    /// <summary>How long the gateway may take to start, subscribe and answer (longer under emulation).</summary>
+    public TimeSpan StartupWait { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -42,16 +51,21 @@ public sealed class FaultSite : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private readonly List<ChildProcess> _gateways = [];
 
-    private FaultSite(TempDirectory dir, MosquittoBroker broker, SensorPublisher sensors, ChildProcess pager, WebhookReceiver webhook, Dictionary<string, string?> settings)
+    private readonly Func<string, ChildProcess>? _startGateway;
+    private readonly TimeSpan _startupWait;
+
+    private FaultSite(TempDirectory dir, MosquittoBroker broker, SensorPublisher sensors, ChildProcess pager, WebhookReceiver webhook, Dictionary<string, string?> settings, FaultSiteOptions options)
     {
         _dir = dir;
+        _startGateway = options.StartGateway;
+        _startupWait = options.StartupWait;
         Broker = broker;
         Sensors = sensors;
         Pager = pager;
         Webhook = webhook;
         _settings = settings;
         ConfigFile = dir.File("gateway.json");
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{settings["Diagnostics:HttpPort"]}/"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{settings["Diagnostics:HttpPort"]}/"), Timeout = options.StartupWait > Wait ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(10) };
     }
 
     /// <summary>The gateway's loopback status endpoint (read-only).</summary>
@@ -126,18 +140,18 @@ public sealed class FaultSite : IAsyncDisposable
             settings[k] = v;
         }
 
-        var site = new FaultSite(dir, broker, sensors, pager, webhook, settings);
+        var site = new FaultSite(dir, broker, sensors, pager, webhook, settings, options);
         await GatewayConfig.WriteAsync(site.ConfigFile, settings);
         site.StartGateway();
         await site.WaitReadyAsync();
-        await pager.WaitForLineAsync("connection from", Wait);
+        await pager.WaitForLineAsync("connection from", options.StartupWait);
         return site;
     }
 
     /// <summary>Starts the gateway process (again, e.g. after a kill) with the current settings.</summary>
     public ChildProcess StartGateway()
     {
-        Gateway = ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", ConfigFile], _dir.Path);
+        Gateway = _startGateway is { } start ? start(ConfigFile) : ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", ConfigFile], _dir.Path);
         _gateways.Add(Gateway);
         return Gateway;
     }
@@ -157,7 +171,7 @@ public sealed class FaultSite : IAsyncDisposable
     /// <summary>Waits until the gateway runs and its subscriptions are in place.</summary>
     public async Task WaitReadyAsync()
     {
-        await Gateway.WaitForLineAsync("Ingest started", Wait);
+        await Gateway.WaitForLineAsync("Ingest started", _startupWait);
         await WaitSubscribedAsync(Gateway, Sensors, "probe-" + Guid.NewGuid().ToString("N")[..6]);
     }
 

@@ -25,7 +25,7 @@ public sealed class Arm64GatewayTests(Arm64GatewayBuild build, ITestOutputHelper
         Assert.Equal(0xB7, Arm64GatewayBuild.ElfMachine(Path.Combine(build.PublishDir, "libcoreclr.so"))); // self-contained: the runtime is in the release
         Assert.Equal(0xB7, Arm64GatewayBuild.ElfMachine(Path.Combine(build.PublishDir, "libe_sqlite3.so")));
 
-        await using var site = await AlertSite.StartAsync(startGateway: build.Start, startupWait: Wait);
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { StartGateway = build.Start, StartupWait = Wait });
         if (Arm64GatewayBuild.Emulated)
         {
             // The process under test is the emulator running the arm64 apphost, not a dotnet of this machine.
@@ -33,7 +33,7 @@ public sealed class Arm64GatewayTests(Arm64GatewayBuild build, ITestOutputHelper
         }
 
         // One wearable, Alice's dev-a: walking, then the simulator's synthetic fall and lying still.
-        var scenario = site.Dir.File("fall.json");
+        var scenario = Path.Combine(site.Folder, "fall.json");
         await File.WriteAllTextAsync(scenario, """
             { "site": "site1", "sampleRateHz": 50, "mode": "streaming", "durationSeconds": 30, "seed": 7,
               "devices": [ { "deviceId": "dev-a", "resident": "Alice", "motion": "walking",
