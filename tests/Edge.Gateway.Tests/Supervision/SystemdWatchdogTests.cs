@@ -1,45 +1,21 @@
-using System.Net.Sockets;
-using System.Text;
+using System.Collections.Concurrent;
 using Edge.Gateway.Supervision;
-using Edge.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Gateway.Tests.Supervision;
 
-public sealed class SystemdWatchdogTests : IDisposable
+/// <summary>
+/// The watchdog keep-alive over Microsoft.Extensions.Hosting.Systemd's notifier (a recording one here; the real
+/// datagram socket, READY=1, STOPPING=1 and the journal format are covered with a real process in
+/// Edge.Gateway.IntegrationTests' SystemdServiceTests).
+/// </summary>
+public sealed class SystemdWatchdogTests
 {
-    private readonly TempDirectory _dir = new("edge-sdnotify");
-    private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-    private readonly string _path;
-
-    public SystemdWatchdogTests()
-    {
-        // A real notify socket, as systemd creates one for Type=notify services.
-        _path = _dir.File("notify");
-        _socket.Bind(new UnixDomainSocketEndPoint(_path));
-    }
-
-    [Fact]
-    public void Notify_RealDatagramSocket_ReceivesTheStateLine()
-    {
-        var notify = new SystemdNotify(_path);
-
-        Assert.True(notify.IsEnabled);
-        Assert.True(notify.Notify("READY=1"));
-        Assert.Equal("READY=1", Receive());
-    }
-
-    [Fact]
-    public void Notify_NoSocket_IsDisabledAndSendsNothing()
-    {
-        var notify = new SystemdNotify("");
-
-        Assert.False(notify.IsEnabled);
-        Assert.False(notify.Notify("WATCHDOG=1"));
-    }
+    private readonly RecordingNotifier _notifier = new();
 
     [Theory]
     [InlineData("30000000", null, 30.0)]
@@ -125,10 +101,27 @@ public sealed class SystemdWatchdogTests : IDisposable
         Assert.Null(await probe.CheckAsync(CancellationToken.None));
     }
 
-    public void Dispose()
+    [Fact]
+    public async Task Beat_NotifySocketGone_WatchdogCarriesOn()
     {
-        _socket.Dispose();
-        _dir.Dispose();
+        _notifier.Fail = true;
+        var watchdog = Create(new Probe(null));
+
+        Assert.True(await watchdog.BeatAsync(TimeSpan.FromSeconds(5), CancellationToken.None)); // healthy, the datagram lost
+        Assert.Equal(0, watchdog.KeepAlivesSent);
+    }
+
+    [Fact]
+    public void AddSystemdIntegration_NotStartedBySystemd_NothingIsSentAndNoWatchdog()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddSystemdIntegration();
+        using var host = builder.Build();
+
+        Assert.False(SystemdHelpers.IsSystemdService()); // the test runner's parent is not systemd
+        Assert.False(host.Services.GetRequiredService<ISystemdNotifier>().IsEnabled);
+        Assert.Null(host.Services.GetRequiredService<SystemdWatchdogSettings>().Interval);
+        Assert.IsNotType<SystemdLifetime>(host.Services.GetRequiredService<IHostLifetime>());
     }
 
     private SystemdWatchdog Create(params IGatewayLivenessProbe[] probes)
@@ -139,15 +132,30 @@ public sealed class SystemdWatchdogTests : IDisposable
             services.AddSingleton(p);
         }
 
-        return new SystemdWatchdog(new SystemdNotify(_path), new SystemdWatchdogSettings(TimeSpan.FromSeconds(30)), services.BuildServiceProvider(),
+        return new SystemdWatchdog(_notifier, new SystemdWatchdogSettings(TimeSpan.FromSeconds(30)), services.BuildServiceProvider(),
             new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), TimeProvider.System, NullLogger<SystemdWatchdog>.Instance);
     }
 
-    private string Receive()
+    private string Receive() => Assert.IsType<string>(_notifier.Sent.TryDequeue(out var state) ? state : null);
+
+    /// <summary>Records what would go to the notify socket; <see cref="Fail"/> makes it throw as SystemdNotifier does when the socket is gone.</summary>
+    private sealed class RecordingNotifier : ISystemdNotifier
     {
-        var buffer = new byte[4096];
-        _socket.ReceiveTimeout = 5000;
-        return Encoding.UTF8.GetString(buffer, 0, _socket.Receive(buffer));
+        public ConcurrentQueue<string> Sent { get; } = new();
+
+        public bool Fail { get; set; }
+
+        public bool IsEnabled => true;
+
+        public void Notify(ServiceState state)
+        {
+            if (Fail)
+            {
+                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused);
+            }
+
+            Sent.Enqueue(state.ToString());
+        }
     }
 
     private sealed class Probe(string? problem) : IGatewayLivenessProbe

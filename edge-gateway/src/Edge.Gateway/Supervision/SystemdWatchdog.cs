@@ -1,10 +1,14 @@
 using System.Globalization;
+using System.Net.Sockets;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Edge.Gateway.Supervision;
 
@@ -20,9 +24,15 @@ public interface IGatewayLivenessProbe
     ValueTask<string?> CheckAsync(CancellationToken ct);
 }
 
-/// <summary>What systemd asked for: the watchdog interval (<c>WATCHDOG_USEC</c>), if any, for this process.</summary>
+/// <summary>
+/// What systemd asked for: the watchdog interval (<c>WATCHDOG_USEC</c>), if any, for this process.
+/// Microsoft.Extensions.Hosting.Systemd does not read the watchdog settings, so this does (as sd_watchdog_enabled(3)).
+/// </summary>
 public sealed record SystemdWatchdogSettings(TimeSpan? Interval)
 {
+    /// <summary>No watchdog: not started by systemd, or no <c>WatchdogSec=</c>.</summary>
+    public static SystemdWatchdogSettings None { get; } = new((TimeSpan?)null);
+
     /// <summary>Reads <c>WATCHDOG_USEC</c> / <c>WATCHDOG_PID</c> as sd_watchdog_enabled(3) does.</summary>
     public static SystemdWatchdogSettings FromEnvironment(Func<string, string?> env, int processId)
     {
@@ -44,13 +54,14 @@ public sealed record SystemdWatchdogSettings(TimeSpan? Interval)
 }
 
 /// <summary>
-/// systemd integration for <c>Type=notify</c> with <c>WatchdogSec=</c>: READY=1 once the host has
-/// started, STOPPING=1 when it stops, and WATCHDOG=1 every half watchdog interval, but only while every
-/// <see cref="IGatewayLivenessProbe"/> passes. When a probe fails the keep-alive stops, systemd kills the
-/// process after WatchdogSec and <c>Restart=on-failure</c> starts it again. Does nothing outside systemd.
+/// The systemd watchdog (<c>WatchdogSec=</c>): WATCHDOG=1 every half watchdog interval, but only while every
+/// <see cref="IGatewayLivenessProbe"/> passes, with a STATUS= line that says why when it is withheld. When a probe
+/// fails the keep-alive stops, systemd kills the process after WatchdogSec and <c>Restart=</c> starts it again.
+/// READY=1 and STOPPING=1 come from Microsoft.Extensions.Hosting.Systemd's <see cref="SystemdLifetime"/>, which
+/// has no watchdog; the datagrams go through its <see cref="ISystemdNotifier"/>. Does nothing outside systemd.
 /// </summary>
 internal sealed partial class SystemdWatchdog(
-    ISystemdNotify notify,
+    ISystemdNotifier notify,
     SystemdWatchdogSettings settings,
     IServiceProvider services,
     IHostApplicationLifetime lifetime,
@@ -69,8 +80,9 @@ internal sealed partial class SystemdWatchdog(
             return;
         }
 
-        using var started = lifetime.ApplicationStarted.Register(() => notify.Notify("READY=1\nSTATUS=running"));
-        using var stopping = lifetime.ApplicationStopping.Register(() => notify.Notify("STOPPING=1\nSTATUS=stopping"));
+        // SystemdLifetime sends READY=1 once the host has started; the status line says what the gateway is doing.
+        using var started = lifetime.ApplicationStarted.Register(() => Send("STATUS=running"));
+        using var stopping = lifetime.ApplicationStopping.Register(() => Send("STATUS=stopping"));
         if (settings.Interval is not { } interval)
         {
             return;
@@ -124,11 +136,11 @@ internal sealed partial class SystemdWatchdog(
             if (_lastProblem is not null)
             {
                 Log.Healthy(logger);
-                notify.Notify("STATUS=running");
+                Send("STATUS=running");
                 _lastProblem = null;
             }
 
-            if (notify.Notify("WATCHDOG=1"))
+            if (Send("WATCHDOG=1"))
             {
                 KeepAlivesSent++;
             }
@@ -140,11 +152,26 @@ internal sealed partial class SystemdWatchdog(
         if (text != _lastProblem)
         {
             Log.Unhealthy(logger, text);
-            notify.Notify("STATUS=unhealthy, watchdog keep-alive withheld: " + text);
+            Send("STATUS=unhealthy, watchdog keep-alive withheld: " + text);
             _lastProblem = text;
         }
 
         return false;
+    }
+
+    // SystemdNotifier throws when the notify socket is gone (systemd restarting, a test's socket closed): a lost
+    // keep-alive is what the watchdog is for, never a reason for the gateway to fail.
+    private bool Send(string state)
+    {
+        try
+        {
+            notify.Notify(new ServiceState(state));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static partial class Log
@@ -210,16 +237,40 @@ internal sealed class PipelineLivenessProbe(IServiceProvider services, IHostAppl
 public static class SystemdExtensions
 {
     /// <summary>
-    /// sd_notify integration (READY/STOPPING/WATCHDOG) with liveness probes for the database and the
-    /// pipeline loops. Inert when not started by systemd (no <c>NOTIFY_SOCKET</c>).
+    /// <c>Type=notify</c> and the journal through Microsoft.Extensions.Hosting.Systemd (<c>AddSystemd</c>, what
+    /// <c>UseSystemd</c> does for a host builder): when systemd started the process, the host's lifetime sends
+    /// READY=1 once every service has started and STOPPING=1 on stop, and console logs use the systemd format
+    /// (one line per entry, with the syslog priority <c>&lt;N&gt;</c> that journald reads as the entry's level, and no
+    /// timestamp of our own: the journal has one). On top of it, the watchdog keep-alive tied to liveness probes for
+    /// the database and the pipeline loops. All of it is inert when not started by systemd.
     /// </summary>
     public static IHostApplicationBuilder AddSystemdIntegration(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ISystemdNotify>(_ => new SystemdNotify());
-        builder.Services.AddSingleton(_ => SystemdWatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId));
+        builder.Services.AddSystemd();
+        if (SystemdHelpers.IsSystemdService())
+        {
+            // The systemd formatter would still print appsettings.json's console timestamp; the journal stamps each line itself.
+            builder.Services.PostConfigure<ConsoleFormatterOptions>(o => o.TimestampFormat = null);
+        }
+
+        // AddSystemd registers the notifier only under systemd; elsewhere nothing is sent, even with a NOTIFY_SOCKET.
+        builder.Services.TryAddSingleton<ISystemdNotifier, NotUnderSystemd>();
+        builder.Services.AddSingleton(_ => SystemdHelpers.IsSystemdService()
+            ? SystemdWatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId)
+            : SystemdWatchdogSettings.None);
         builder.Services.AddSingleton<IGatewayLivenessProbe, DatabaseLivenessProbe>();
         builder.Services.AddSingleton<IGatewayLivenessProbe, PipelineLivenessProbe>();
         builder.Services.AddHostedService<SystemdWatchdog>();
         return builder;
+    }
+}
+
+/// <summary>The notifier outside systemd: disabled, sends nothing.</summary>
+internal sealed class NotUnderSystemd : ISystemdNotifier
+{
+    public bool IsEnabled => false;
+
+    public void Notify(ServiceState state)
+    {
     }
 }
