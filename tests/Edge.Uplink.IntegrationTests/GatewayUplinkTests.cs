@@ -130,14 +130,23 @@ public sealed class GatewayUplinkTests
             await incidents.AcceptAsync(call.Incident.Id, "carer-1", "test");
             await incidents.ResolveAsync(call.Incident.Id, "carer-1", IncidentOutcome.Other, "resident asked for water", "test");
 
+            // Until the cloud holds both incidents' three transitions and a health summary. Each delivery the uplink
+            // reports is the signal to look again (a health summary goes every second here). Waiting on the uplink's
+            // counters alone raced: its last status could predate the accept/resolve just queued.
             var status = host.Services.GetRequiredService<UplinkStatus>();
-            using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await status.WaitForAsync(s => s.Delivered >= 6 && s.Backlog == 0, drained.Token);
-            var before = status.Current.Delivered;
-            await status.WaitForAsync(s => s.Delivered > before, drained.Token); // at least one more: a health summary (every second here)
-
+            using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            var fallId = $"{TestCloud.GatewayId}:{fall.Incident.Id}";
+            var callId = $"{TestCloud.GatewayId}:{call.Incident.Id}";
             var stored = await cloud.Store.GetEventsAsync(TestCloud.SiteId, default);
-            var fallEvents = stored.Where(e => e.IncidentId == $"{TestCloud.GatewayId}:{fall.Incident.Id}").ToList();
+            while (stored.Count(e => e.IncidentId == fallId) < 3 || stored.Count(e => e.IncidentId == callId) < 3
+                   || !stored.Any(e => e.Type == UplinkEventTypes.HealthSummary))
+            {
+                var seen = status.Current.Delivered;
+                await status.WaitForAsync(s => s.Delivered > seen, drained.Token);
+                stored = await cloud.Store.GetEventsAsync(TestCloud.SiteId, default);
+            }
+
+            var fallEvents = stored.Where(e => e.IncidentId == fallId).ToList();
             Assert.Equal([UplinkEventTypes.IncidentRaised, UplinkEventTypes.IncidentAccepted, UplinkEventTypes.IncidentResolved], fallEvents.Select(e => e.Type));
             Assert.Contains("\"kind\":\"fall\"", fallEvents[0].Payload, StringComparison.Ordinal);
             Assert.Contains("\"outcome\":\"fall\"", fallEvents[2].Payload, StringComparison.Ordinal);
@@ -145,7 +154,7 @@ public sealed class GatewayUplinkTests
             Assert.Equal("u1", cloudIncident.Unit);
             Assert.NotNull(cloudIncident.TimeToAccept);
 
-            var summary = stored.Concat(await cloud.Store.GetEventsAsync(TestCloud.SiteId, default)).First(e => e.Type == UplinkEventTypes.HealthSummary);
+            var summary = stored.First(e => e.Type == UplinkEventTypes.HealthSummary);
             Assert.Contains("\"deviceId\":\"dev-a\"", summary.Payload, StringComparison.Ordinal);
             // The resident is a pseudonym (issue 16): the ids here look like names ("res-bob"), and must not leave the site.
             var bobRef = await host.Services.GetRequiredService<ResidentPseudonyms>().ForAsync("res-bob", null, CancellationToken.None);
