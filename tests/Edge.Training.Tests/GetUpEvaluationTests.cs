@@ -131,6 +131,28 @@ public sealed class GetUpEvaluationTests
     }
 
     [Fact]
+    public void GetUp_SeveralFolders_EachRecordingOnceNamedFromTheCommonParent()
+    {
+        using var dir = new TempDirectory();
+        var se01 = Path.Combine(TestData.SisFallDir, "SE01");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "a", "SE01"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "b"));
+        File.Copy(Path.Combine(se01, "D12_SE01_R01.txt.gz"), Path.Combine(dir.Path, "a", "SE01", "D12_SE01_R01.txt.gz"));
+        File.Copy(Path.Combine(se01, "D14_SE01_R01.txt.gz"), Path.Combine(dir.Path, "b", "D14_SE01_R01.txt.gz"));
+        var csv = Path.Combine(dir.Path, "getup.csv");
+        var a = Path.Combine(dir.Path, "a");
+
+        var exit = GetUpCommand.Run([a, Path.Combine(dir.Path, "b"), a + Path.DirectorySeparatorChar], csv, Path.Combine(dir.Path, "report"), DeviceRecording.DefaultRateHz);
+
+        Assert.Equal(0, exit);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("a/SE01/D12_SE01_R01.txt.gz,SE01,D12,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("lying>sitting@", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("b/D14_SE01_R01.txt.gz,SE01,D14,", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evaluate_TaskGetUpOnAnEmptyFolder_FailsWithClearError()
     {
         using var dir = new TempDirectory();

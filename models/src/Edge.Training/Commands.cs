@@ -73,7 +73,7 @@ internal static class Commands
             data, perTrial, mode, model, report, rate, sensitivity, task, upright, start,
         };
         command.SetAction(parse => parse.GetValue(task) == "getup"
-            ? Run(() => GetUpCommand.Run(OneDataDir(parse.GetValue(data)!), parse.GetValue(perTrial)!.FullName, parse.GetValue(report)?.FullName, parse.GetValue(rate), parse.GetValue(upright) == "walking", parse.GetValue(start) == "known"))
+            ? Run(() => GetUpCommand.Run([.. parse.GetValue(data)!.Select(d => d.FullName)], parse.GetValue(perTrial)!.FullName, parse.GetValue(report)?.FullName, parse.GetValue(rate), parse.GetValue(upright) == "walking", parse.GetValue(start) == "known"))
             : Run(() => RunEvaluate(
             [.. parse.GetValue(data)!.Select(d => d.FullName)],
             parse.GetValue(perTrial)!.FullName,
@@ -84,10 +84,6 @@ internal static class Commands
             parse.GetValue(sensitivity))));
         return command;
     }
-
-    private static string OneDataDir(DirectoryInfo[] dirs) => dirs.Length == 1
-        ? dirs[0].FullName
-        : throw new InvalidDataException("--task getup takes one --data folder (for example ../shared/data, which holds both development sets).");
 
     private static int Run(Func<int> action)
     {

@@ -9,7 +9,10 @@ public static class GetUpCommand
 {
     /// <summary>Runs the evaluation; returns the process exit code.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder is missing or holds no recordings.</exception>
-    /// <param name="dataDir">Folder of recordings (SisFall names; FallAllD converted alike), any layout.</param>
+    /// <param name="dataDirs">
+    /// Folder(s) of recordings (SisFall names; FallAllD converted alike), any layout. With several, each recording is
+    /// named by its path from the folders' common parent (e.g. <c>sisfall/SA01/...</c>), as with one folder holding both.
+    /// </param>
     /// <param name="csvPath">The per-trial CSV to write.</param>
     /// <param name="reportDir">Folder for report.md (default beside the CSV).</param>
     /// <param name="rateHz">Device sample rate.</param>
@@ -18,16 +21,17 @@ public static class GetUpCommand
     /// walking recordings, as on a resident who has walked about. False: from the sensor's y axis.
     /// </param>
     /// <param name="knownStart">True: each tracker is told the posture the activity starts in (from the protocol), as a tracker that has followed the resident would know it; false: it starts not knowing.</param>
-    public static int Run(string dataDir, string csvPath, string? reportDir, int rateHz, bool learnUpright = true, bool knownStart = true)
+    public static int Run(IReadOnlyList<string> dataDirs, string csvPath, string? reportDir, int rateHz, bool learnUpright = true, bool knownStart = true)
     {
+        ArgumentNullException.ThrowIfNull(dataDirs);
         var clock = Stopwatch.StartNew();
-        var trials = SisFallLoader.Discover(dataDir);
+        var (trials, manifests, name) = Discover(dataDirs);
+        var dataDir = string.Join(", ", dataDirs);
         if (trials.Count == 0)
         {
             throw new DirectoryNotFoundException($"no recordings named like SisFall trials (e.g. D07_SA01_R01.txt.gz) under {dataDir}");
         }
 
-        var manifests = GetUpActivities.LoadManifests(dataDir);
         Console.WriteLine($"{trials.Count} recordings under {dataDir} ({manifests.Count} described by a manifest.csv), posture tracker at {rateHz} Hz, get-up hours covering every recording");
         var expectations = trials.Select(t => GetUpActivities.For(t, manifests.GetValueOrDefault(t.RelativePath))).ToArray();
         var uprights = new UprightState?[trials.Count];
@@ -59,7 +63,6 @@ public static class GetUpCommand
 
         GetUpPerTrialCsv.Write(csvPath, outcomes);
         reportDir ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csvPath))!, "report-getup");
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir)));
         var preamble =
             $"Every recording under `{name}` streamed at {rateHz} Hz (resampled and quantised as the wearable sends it) through the gateway's " +
             "`PostureTracker` and `GetUpAlertRule` (edge-gateway/src/Edge.Detection/Posture), one new tracker per recording, as if the resident's " +
@@ -78,6 +81,48 @@ public static class GetUpCommand
         var report = GetUpReport.Write(reportDir, preamble, outcomes, name);
         Console.WriteLine($"wrote {csvPath} and {report}; {clock.Elapsed.TotalSeconds:F0} s");
         return 0;
+    }
+
+    // The recordings of every folder, each named by its path from the folders' common parent when there are several
+    // (a folder given twice, or inside another, counts once), with the manifests' descriptions under the same names.
+    private static (IReadOnlyList<SisFallTrial> Trials, IReadOnlyDictionary<string, string> Manifests, string Name) Discover(IReadOnlyList<string> dataDirs)
+    {
+        if (dataDirs.Count == 0)
+        {
+            throw new DirectoryNotFoundException("no folder of recordings given (--data)");
+        }
+
+        var roots = dataDirs.Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct(StringComparer.Ordinal).ToList();
+        if (roots.Count == 1)
+        {
+            return (SisFallLoader.Discover(roots[0]), GetUpActivities.LoadManifests(roots[0]), Path.GetFileName(roots[0]));
+        }
+
+        var common = Path.GetDirectoryName(roots[0]) ?? roots[0];
+        while (!roots.All(r => r.StartsWith(common.EndsWith(Path.DirectorySeparatorChar) ? common : common + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            common = Path.GetDirectoryName(common) ?? throw new DirectoryNotFoundException($"the folders {string.Join(", ", roots)} have no common parent");
+        }
+
+        var trials = new Dictionary<string, SisFallTrial>(StringComparer.Ordinal);
+        var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var root in roots)
+        {
+            var prefix = Path.GetRelativePath(common, root).Replace('\\', '/') + "/";
+            foreach (var t in SisFallLoader.Discover(root))
+            {
+                trials.TryAdd(t.FullPath, t with { RelativePath = prefix + t.RelativePath });
+            }
+
+            foreach (var (file, description) in GetUpActivities.LoadManifests(root))
+            {
+                manifests.TryAdd(prefix + file, description);
+            }
+        }
+
+        var list = trials.Values.ToList();
+        list.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return (list, manifests, string.Join(" + ", roots.Select(Path.GetFileName)));
     }
 
     // Per subject: the axis from all their walking recordings except the one being evaluated.
