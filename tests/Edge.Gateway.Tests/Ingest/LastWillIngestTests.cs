@@ -37,6 +37,80 @@ public class LastWillIngestTests
     }
 
     [Fact]
+    public async Task Offer_WillServedBeforeTheDevicesQueuedBatches_StillRaisesOffline()
+    {
+        // The demo's lost will: a device's last batches were still queued at the gateway when its will came.
+        // Status is served before queued batches, so the older batches were handled after the will and
+        // cleared it; nothing was raised until the silence rule, a minute later.
+        await using var gw = await TestGateway.CreateAsync();
+        await OfferAndEvaluateAsync(gw, "dev1", "status", Messages.Status("dev1", 1));
+        for (uint seq = 0; seq < 4; seq++)
+        {
+            gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", seq)));
+        }
+
+        await gw.DrainAsync();
+        for (uint seq = 4; seq < 8; seq++)
+        {
+            gw.Time.Advance(TimeSpan.FromMilliseconds(500));
+            gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", seq)));
+        }
+
+        gw.Time.Advance(TimeSpan.FromMilliseconds(20));
+        gw.Offer("dev1", "status", LastWill.Payload("dev1"));
+        await gw.DrainAsync();
+        gw.Time.Advance(DeviceSupervisor.WillSettle);
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+
+        var offline = Assert.Single(await OpenOfflineAsync(gw));
+        Assert.Contains("last will", offline.Detail, StringComparison.Ordinal);
+        Assert.Equal(DeviceConnectivity.Offline, gw.Supervisor.GetBoard().Single(d => d.DeviceId == "dev1").State);
+    }
+
+    [Fact]
+    public async Task Sweep_BatchHeldForAGapReleasedAfterTheWill_StillRaisesOffline()
+    {
+        // A batch that waited in the reorder buffer for a missing one is delivered by the sweep after the
+        // will; it arrived before the will, so it is no sign of a new connection.
+        await using var gw = await TestGateway.CreateAsync();
+        await OfferAndEvaluateAsync(gw, "dev1", "status", Messages.Status("dev1", 1));
+        gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", 0)));
+        gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", 2))); // 1 never comes
+        await gw.DrainAsync();
+
+        gw.Time.Advance(TimeSpan.FromMilliseconds(20));
+        await OfferAndEvaluateAsync(gw, "dev1", "status", LastWill.Payload("dev1"));
+        gw.Time.Advance(DeviceSupervisor.WillSettle);
+        await gw.Pipeline.SweepAsync(CancellationToken.None);
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+
+        Assert.Equal(2, gw.Pipeline.GetDeviceCounters().Single(d => d.DeviceId == "dev1").BatchesDelivered); // the sweep delivered the held one
+        var offline = Assert.Single(await OpenOfflineAsync(gw));
+        Assert.Contains("last will", offline.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Offer_BatchOfANewConnectionAfterTheWill_ClearsIt()
+    {
+        // The other side: data that arrived after the will shows the device is back (even before its fresh status).
+        await using var gw = await TestGateway.CreateAsync();
+        await OfferAndEvaluateAsync(gw, "dev1", "status", Messages.Status("dev1", 1));
+        gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", 0)));
+        await gw.DrainAsync();
+        gw.Time.Advance(TimeSpan.FromMilliseconds(20));
+        await OfferAndEvaluateAsync(gw, "dev1", "status", LastWill.Payload("dev1"));
+
+        gw.Time.Advance(TimeSpan.FromSeconds(1));
+        gw.Offer("dev1", "accel", Messages.Bytes(Messages.Still("dev1", 1)));
+        await gw.DrainAsync();
+        gw.Time.Advance(DeviceSupervisor.WillSettle);
+        await gw.Supervisor.EvaluateAsync(CancellationToken.None);
+
+        Assert.Empty(await OpenOfflineAsync(gw));
+        Assert.Equal(DeviceConnectivity.Online, gw.Supervisor.GetBoard().Single(d => d.DeviceId == "dev1").State);
+    }
+
+    [Fact]
     public async Task Offer_WillNamingAnotherDevice_IsDroppedAsMismatch()
     {
         await using var gw = await TestGateway.CreateAsync();

@@ -170,8 +170,7 @@ public sealed partial class DeviceSupervisor(
         lock (_lock)
         {
             var h = GetOrCreate(deviceId);
-            h.LastSeen = arrival;
-            h.WillReceived = false;
+            h.Heard(arrival);
             if (rangeG >= _o.StillnessThresholdG || h.LastMovement is null)
             {
                 h.LastMovement = arrival;
@@ -184,9 +183,7 @@ public sealed partial class DeviceSupervisor(
     {
         lock (_lock)
         {
-            var h = GetOrCreate(deviceId);
-            h.LastSeen = arrival;
-            h.WillReceived = false;
+            GetOrCreate(deviceId).Heard(arrival);
         }
     }
 
@@ -432,6 +429,28 @@ public sealed partial class DeviceSupervisor(
         public bool WillReceived { get; set; }
 
         public DateTimeOffset? WillAt { get; set; }
+
+        /// <summary>
+        /// A batch or an event that reached the gateway at <paramref name="arrival"/>. It clears a will only if
+        /// it arrived after the will: ingest serves status before the batches queued behind it and holds a batch
+        /// back for a missing one, so the last batches a device sent before its connection dropped can be
+        /// handled after its will. They are no sign of a new connection; clearing the will on them lost the
+        /// offline incident until the silence rule, a minute later.
+        /// </summary>
+        public void Heard(DateTimeOffset arrival)
+        {
+            if (LastSeen is not { } seen || arrival > seen)
+            {
+                LastSeen = arrival;
+            }
+
+            if (WillReceived && WillAt is { } will && arrival <= will)
+            {
+                return;
+            }
+
+            WillReceived = false;
+        }
 
         public DeviceMode Mode { get; set; } = DeviceMode.Streaming;
 
