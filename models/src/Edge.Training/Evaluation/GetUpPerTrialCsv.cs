@@ -36,18 +36,7 @@ public static class GetUpPerTrialCsv
     }
 
     /// <summary>Writes the CSV to a file, creating its folder.</summary>
-    public static void Write(string path, IEnumerable<GetUpOutcome> outcomes)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir))
-        {
-            Directory.CreateDirectory(dir);
-        }
+    public static void Write(string path, IEnumerable<GetUpOutcome> outcomes) => PerTrialCsv.WriteFile(path, w => Write(w, outcomes));
 
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        Write(writer, outcomes);
-    }
-
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string Field(string value) => PerTrialCsv.Field(value);
 }

@@ -34,7 +34,10 @@ public static class PerTrialCsv
     }
 
     /// <summary>Writes the CSV to a file, creating its folder.</summary>
-    public static void Write(string path, IEnumerable<TrialOutcome> outcomes)
+    public static void Write(string path, IEnumerable<TrialOutcome> outcomes) => WriteFile(path, w => Write(w, outcomes));
+
+    /// <summary>Writes a CSV file (UTF-8 without BOM), creating its folder; shared with the get-up CSV.</summary>
+    internal static void WriteFile(string path, Action<TextWriter> write)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir))
@@ -43,9 +46,10 @@ public static class PerTrialCsv
         }
 
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        Write(writer, outcomes);
+        write(writer);
     }
 
-    private static string Field(string value) =>
+    /// <summary>A CSV field, quoted when it holds a comma, quote or line break.</summary>
+    internal static string Field(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }
