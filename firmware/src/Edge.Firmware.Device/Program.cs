@@ -2,7 +2,6 @@ using System;
 using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Wifi;
-using System.IO;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
@@ -222,7 +221,7 @@ namespace Edge.Firmware.Device
 
         private static SensorSettings LoadSettings()
         {
-            byte[] bytes = ReadFile(ConfigPath);
+            byte[] bytes = FlashFile.ReadAll(ConfigPath);
             if (bytes == null)
             {
                 FailAndReboot(DeviceFault.None, 0, ConfigPath + " not found; provision the device (firmware/README.md)");
@@ -246,7 +245,7 @@ namespace Edge.Firmware.Device
         private static X509Certificate LoadCaCertificate(string fileName)
         {
             string path = "I:\\" + fileName;
-            byte[] file = ReadFile(path);
+            byte[] file = FlashFile.ReadAll(path);
             if (file == null)
             {
                 FailAndReboot(DeviceFault.Certificate, DeviceFaults.CertificateMissing, "tls_ca: " + path + " not found");
@@ -266,32 +265,6 @@ namespace Edge.Firmware.Device
             {
                 FailAndReboot(DeviceFault.Certificate, DeviceFaults.CertificateRefused, "tls_ca: " + path + " refused: " + e.Message);
                 return null;
-            }
-        }
-
-        private static byte[] ReadFile(string path)
-        {
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            using (FileStream fs = new FileStream(path, FileMode.Open, FileAccess.Read))
-            {
-                byte[] bytes = new byte[(int)fs.Length];
-                int read = 0;
-                while (read < bytes.Length)
-                {
-                    int n = fs.Read(bytes, read, bytes.Length - read);
-                    if (n <= 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                return bytes;
             }
         }
 

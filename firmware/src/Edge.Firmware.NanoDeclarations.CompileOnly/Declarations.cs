@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: every package API the shell calls, declared in the one file that the declaration tests compile and pin to the reference page.
 // COMPILE-ONLY declarations of the nanoFramework APIs the device shell calls, outside mscorlib.
 // Never deployed; every member throws. Compiled against the REAL nanoFramework mscorlib.dll
 // (firmware/nano-mscorlib.props), so System.Object, SpanByte, Thread, Exception ... are the real
