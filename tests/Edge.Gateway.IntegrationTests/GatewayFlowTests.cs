@@ -1,4 +1,5 @@
 using Edge.Gateway.Incidents;
+using Edge.Logging;
 using Edge.Protocol;
 using Edge.Recordings;
 using Edge.TestKit;
@@ -57,7 +58,7 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         Assert.Equal("res-alice", incident.ResidentId);
         Assert.Equal("Room 1", incident.RoomName);
         Assert.Equal(1, incident.TriggerCount);
-        Assert.Contains(_gateway.Logs.Entries, e => e.EventId.Id == Diagnostics.EventIds.IncidentRaised && e.Message.Contains("fall", StringComparison.Ordinal) && e.Message.Contains("Alice", StringComparison.Ordinal));
+        Assert.Contains(_gateway.Logs.Entries, e => e.EventId.Id == EventIds.IncidentRaised && e.Message.Contains("fall", StringComparison.Ordinal) && e.Message.Contains("Alice", StringComparison.Ordinal));
         _gateway.AssertNoErrors();
     }
 
@@ -157,7 +158,7 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         var open = await _gateway.Incidents.ListOpenAsync();
         var call = Assert.Single(open);
         Assert.Equal(("res-alice", IncidentType.ManualCall), (call.ResidentId, call.Type));
-        Assert.True(_gateway.Logs.Entries.Count(e => e.EventId.Id == Diagnostics.EventIds.UnknownDevice) <= 6, "unknown-device warnings are rate-limited per device");
+        Assert.True(_gateway.Logs.Entries.Count(e => e.EventId.Id == EventIds.UnknownDevice) <= 6, "unknown-device warnings are rate-limited per device");
         _gateway.AssertNoErrors();
     }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
+using Edge.Logging;
 using Edge.Protocol;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
@@ -86,7 +87,7 @@ internal sealed class InProcessGateway : IAsyncDisposable
         var gateway = new InProcessGateway(dir, host, logs);
         await host.StartAsync();
         gateway._watch = Task.Run(gateway.WatchAsync);
-        await logs.WaitForEventAsync(Diagnostics.EventIds.IngestStarted, TimeSpan.FromSeconds(30));
+        await logs.WaitForEventAsync(EventIds.IngestStarted, TimeSpan.FromSeconds(30));
         await gateway.WaitUntilSubscribedAsync(sensors);
         return gateway;
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edge.Gateway.Incidents;
+using Edge.Logging;
 using Edge.Mqtt;
 using Edge.Protocol;
 using Edge.TestKit;
@@ -37,8 +38,8 @@ public sealed class RetainedMessageTests
         await second.SettledAsync(sensors, Wait);
 
         Assert.DoesNotContain(second.Changes(), c => c.Incident.ResidentId == "res-alice");
-        await second.Logs.WaitForEventAsync(Diagnostics.EventIds.RetainedMessageCleared, Wait);
-        Assert.Contains(second.Logs.Entries, e => e.EventId.Id == Diagnostics.EventIds.RetainedMessageIgnored && e.Message.Contains("dev-a", StringComparison.Ordinal));
+        await second.Logs.WaitForEventAsync(EventIds.RetainedMessageCleared, Wait);
+        Assert.Contains(second.Logs.Entries, e => e.EventId.Id == EventIds.RetainedMessageIgnored && e.Message.Contains("dev-a", StringComparison.Ordinal));
         Assert.Empty(await RetainedAsync(broker, Topics.For(InProcessGateway.Site, "dev-a", TopicKind.Event)));
         second.AssertNoErrors();
     }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Channels;
+using Edge.Logging;
 using Edge.Mqtt.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -696,37 +697,37 @@ public sealed partial class MqttNetClient : IMqttClient
     /// <summary>Event ids 1100–1199 belong to Edge.Mqtt; keep them stable, operators alert on them.</summary>
     private static partial class Log
     {
-        [LoggerMessage(1100, LogLevel.Information, "MQTT client {ClientId} connected to {Host}:{Port}; {Subscriptions} subscription(s) sent")]
+        [LoggerMessage(EventIds.MqttConnected, LogLevel.Information, "MQTT client {ClientId} connected to {Host}:{Port}; {Subscriptions} subscription(s) sent")]
         public static partial void Connected(ILogger logger, string clientId, string host, int port, int subscriptions);
 
-        [LoggerMessage(1101, LogLevel.Warning, "MQTT client {ClientId} could not connect to {Host}:{Port} (attempt {Attempt}): {Detail}; retrying in {Delay}")]
+        [LoggerMessage(EventIds.MqttConnectRetrying, LogLevel.Warning, "MQTT client {ClientId} could not connect to {Host}:{Port} (attempt {Attempt}): {Detail}; retrying in {Delay}")]
         public static partial void ConnectAttemptFailed(ILogger logger, string clientId, string host, int port, int attempt, string detail, TimeSpan delay);
 
-        [LoggerMessage(1102, LogLevel.Error, "MQTT client {ClientId} cannot connect to {Host}:{Port}: {Detail}")]
+        [LoggerMessage(EventIds.MqttConnectRefused, LogLevel.Error, "MQTT client {ClientId} cannot connect to {Host}:{Port}: {Detail}")]
         public static partial void ConnectFailedFatal(ILogger logger, string clientId, string host, int port, string detail);
 
-        [LoggerMessage(1104, LogLevel.Warning, "MQTT client {ClientId} lost its connection: {Reason}; reconnecting")]
+        [LoggerMessage(EventIds.MqttConnectionLost, LogLevel.Warning, "MQTT client {ClientId} lost its connection: {Reason}; reconnecting")]
         public static partial void ConnectionLost(ILogger logger, string clientId, string reason);
 
-        [LoggerMessage(1105, LogLevel.Error, "MQTT client {ClientId} TLS error: {Detail}")]
+        [LoggerMessage(EventIds.MqttTlsError, LogLevel.Error, "MQTT client {ClientId} TLS error: {Detail}")]
         public static partial void TlsError(ILogger logger, string clientId, string detail);
 
-        [LoggerMessage(1106, LogLevel.Warning, "MQTT client {ClientId} incoming channel (capacity {Capacity}) is full: {Dropped} message(s) dropped so far")]
+        [LoggerMessage(EventIds.MqttIncomingFull, LogLevel.Warning, "MQTT client {ClientId} incoming channel (capacity {Capacity}) is full: {Dropped} message(s) dropped so far")]
         public static partial void IncomingChannelFull(ILogger logger, string clientId, int capacity, long dropped);
 
-        [LoggerMessage(1108, LogLevel.Warning, "MQTT client {ClientId} could not subscribe to {Filters}: {Detail}; the next connect subscribes again")]
+        [LoggerMessage(EventIds.MqttSubscribeFailed, LogLevel.Warning, "MQTT client {ClientId} could not subscribe to {Filters}: {Detail}; the next connect subscribes again")]
         public static partial void ResubscribeFailed(ILogger logger, string clientId, string filters, string detail);
 
-        [LoggerMessage(1109, LogLevel.Error, "MQTT broker refused the subscription of client {ClientId} to {Filter}: {Code}")]
+        [LoggerMessage(EventIds.MqttSubscriptionRefused, LogLevel.Error, "MQTT broker refused the subscription of client {ClientId} to {Filter}: {Code}")]
         public static partial void SubscriptionRefused(ILogger logger, string clientId, string filter, string code);
 
-        [LoggerMessage(1110, LogLevel.Error, "MQTT client {ClientId}: a ConnectionChanged handler threw")]
+        [LoggerMessage(EventIds.MqttConnectionHandlerFailed, LogLevel.Error, "MQTT client {ClientId}: a ConnectionChanged handler threw")]
         public static partial void HandlerFailed(ILogger logger, string clientId, Exception ex);
 
-        [LoggerMessage(1112, LogLevel.Debug, "MQTT client {ClientId}: DISCONNECT could not be sent: {Detail}")]
+        [LoggerMessage(EventIds.MqttDisconnectNotSent, LogLevel.Debug, "MQTT client {ClientId}: DISCONNECT could not be sent: {Detail}")]
         public static partial void DisconnectFailed(ILogger logger, string clientId, string detail);
 
-        [LoggerMessage(1116, LogLevel.Error, "MQTT client {ClientId}: a PublishAcknowledged handler threw (mid {Mid})")]
+        [LoggerMessage(EventIds.MqttAcknowledgedHandlerFailed, LogLevel.Error, "MQTT client {ClientId}: a PublishAcknowledged handler threw (mid {Mid})")]
         public static partial void AckHandlerFailed(ILogger logger, string clientId, int mid, Exception ex);
     }
 }

@@ -710,70 +710,70 @@ public sealed partial class EscalationEngine : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = AlertingEventIds.EscalationStarted, Level = LogLevel.Information, Message = "Escalation running: policy {Policy}, channels {Channels}; {Active} open escalation(s) resumed ({Created} re-created from open incidents)")]
+        [LoggerMessage(EventId = EventIds.EscalationStarted, Level = LogLevel.Information, Message = "Escalation running: policy {Policy}, channels {Channels}; {Active} open escalation(s) resumed ({Created} re-created from open incidents)")]
         public static partial void Started(ILogger logger, string policy, string channels, int active, int created);
 
-        [LoggerMessage(EventId = AlertingEventIds.NoPolicy, Level = LogLevel.Warning, Message = "No escalation policy configured ({Section}:PolicyFile or Site:EscalationPolicy): incidents are shown on the staff page but nobody is paged")]
+        [LoggerMessage(EventId = EventIds.NoPolicy, Level = LogLevel.Warning, Message = "No escalation policy configured ({Section}:PolicyFile or Site:EscalationPolicy): incidents are shown on the staff page but nobody is paged")]
         public static partial void NoPolicy(ILogger logger, string section);
 
-        [LoggerMessage(EventId = AlertingEventIds.AlertDispatched, Level = LogLevel.Information, Message = "Incident #{IncidentId} {Type}: {Step} on {Channel} to {Recipients}")]
+        [LoggerMessage(EventId = EventIds.AlertDispatched, Level = LogLevel.Information, Message = "Incident #{IncidentId} {Type}: {Step} on {Channel} to {Recipients}")]
         public static partial void Dispatched(ILogger logger, long incidentId, string type, string step, string channel, string recipients);
 
-        [LoggerMessage(EventId = AlertingEventIds.AlertResult, Level = LogLevel.Information, Message = "Incident #{IncidentId} on {Channel} to {Recipients}: {Outcome} after {Attempts} attempt(s): {Detail}")]
+        [LoggerMessage(EventId = EventIds.AlertResult, Level = LogLevel.Information, Message = "Incident #{IncidentId} on {Channel} to {Recipients}: {Outcome} after {Attempts} attempt(s): {Detail}")]
         public static partial void Result(ILogger logger, long incidentId, string channel, string recipients, DeliveryOutcome outcome, int attempts, string detail);
 
-        [LoggerMessage(EventId = AlertingEventIds.NobodyToAlert, Level = LogLevel.Error, Message = "Incident #{IncidentId} {Type} in unit {Unit} reaches nobody: {Why}")]
+        [LoggerMessage(EventId = EventIds.NobodyToAlert, Level = LogLevel.Error, Message = "Incident #{IncidentId} {Type} in unit {Unit} reaches nobody: {Why}")]
         public static partial void Nobody(ILogger logger, long incidentId, string type, string unit, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.NobodyToAlert, Level = LogLevel.Warning, Message = "Incident #{IncidentId} {Type} in unit {Unit} is not paged (no escalation policy): {Why}")]
+        [LoggerMessage(EventId = EventIds.NotPagedNoPolicy, Level = LogLevel.Warning, Message = "Incident #{IncidentId} {Type} in unit {Unit} is not paged (no escalation policy): {Why}")]
         public static partial void NobodyNoPolicy(ILogger logger, long incidentId, string type, string unit, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.NonUrgentHeld, Level = LogLevel.Information, Message = "Incident #{IncidentId} {Type} is not urgent: held until {Until:O} (quiet hours or rate limit)")]
+        [LoggerMessage(EventId = EventIds.NonUrgentHeld, Level = LogLevel.Information, Message = "Incident #{IncidentId} {Type} is not urgent: held until {Until:O} (quiet hours or rate limit)")]
         public static partial void Held(ILogger logger, long incidentId, string type, DateTimeOffset until);
 
-        [LoggerMessage(EventId = AlertingEventIds.ReminderSent, Level = LogLevel.Warning, Message = "Incident #{IncidentId} accepted by {Staff} is not resolved: reminding {Targets}")]
+        [LoggerMessage(EventId = EventIds.ReminderSent, Level = LogLevel.Warning, Message = "Incident #{IncidentId} accepted by {Staff} is not resolved: reminding {Targets}")]
         public static partial void Reminder(ILogger logger, long incidentId, string staff, string targets);
 
-        [LoggerMessage(EventId = AlertingEventIds.EscalationResumed, Level = LogLevel.Warning, Message = "Incident #{IncidentId} accepted by {Staff} is still not resolved: escalation resumes (round {Round})")]
+        [LoggerMessage(EventId = EventIds.EscalationResumed, Level = LogLevel.Warning, Message = "Incident #{IncidentId} accepted by {Staff} is still not resolved: escalation resumes (round {Round})")]
         public static partial void Resumed(ILogger logger, long incidentId, string staff, int round);
 
-        [LoggerMessage(EventId = AlertingEventIds.PagesWithdrawn, Level = LogLevel.Information, Message = "Incident #{IncidentId}: pages withdrawn on {Channel} for {Recipients}: {Outcome} (accepted/resolved by {Actor})")]
+        [LoggerMessage(EventId = EventIds.PagesWithdrawn, Level = LogLevel.Information, Message = "Incident #{IncidentId}: pages withdrawn on {Channel} for {Recipients}: {Outcome} (accepted/resolved by {Actor})")]
         public static partial void Withdrawn(ILogger logger, long incidentId, string channel, string recipients, DeliveryOutcome outcome, string actor);
 
-        [LoggerMessage(EventId = AlertingEventIds.ChannelFailed, Level = LogLevel.Error, Message = "Alert channel {Channel} ({Kind}) failed: {Detail}. Gateway fault raised; alerts continue on: {Others}")]
+        [LoggerMessage(EventId = EventIds.ChannelFailed, Level = LogLevel.Error, Message = "Alert channel {Channel} ({Kind}) failed: {Detail}. Gateway fault raised; alerts continue on: {Others}")]
         public static partial void ChannelFailed(ILogger logger, string channel, ChannelKind kind, string detail, string others);
 
-        [LoggerMessage(EventId = AlertingEventIds.ChannelRecovered, Level = LogLevel.Information, Message = "Alert channel {Channel} works again: {Detail}")]
+        [LoggerMessage(EventId = EventIds.ChannelRecovered, Level = LogLevel.Information, Message = "Alert channel {Channel} works again: {Detail}")]
         public static partial void ChannelRecovered(ILogger logger, string channel, string detail);
 
-        [LoggerMessage(EventId = AlertingEventIds.AcknowledgedOnDevice, Level = LogLevel.Information, Message = "Incident #{IncidentId} accepted by {Staff} on {Channel} (device {Recipient})")]
+        [LoggerMessage(EventId = EventIds.AcknowledgedOnDevice, Level = LogLevel.Information, Message = "Incident #{IncidentId} accepted by {Staff} on {Channel} (device {Recipient})")]
         public static partial void AcknowledgedOnDevice(ILogger logger, long incidentId, string staff, string channel, string recipient);
 
-        [LoggerMessage(EventId = AlertingEventIds.AcknowledgementUnattributed, Level = LogLevel.Warning, Message = "Acknowledgement on {Channel} from {Recipient} for incident {IncidentId} not applied: {Why}")]
+        [LoggerMessage(EventId = EventIds.AcknowledgementUnattributed, Level = LogLevel.Warning, Message = "Acknowledgement on {Channel} from {Recipient} for incident {IncidentId} not applied: {Why}")]
         public static partial void Unattributed(ILogger logger, string channel, string recipient, string incidentId, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.AcknowledgementFailed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: acknowledgement by {Staff} on {Channel} refused: {Why}")]
+        [LoggerMessage(EventId = EventIds.AcknowledgementFailed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: acknowledgement by {Staff} on {Channel} refused: {Why}")]
         public static partial void AcknowledgementFailed(ILogger logger, long incidentId, string staff, string channel, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.EngineFailed, Level = LogLevel.Error, Message = "Escalation step failed; retrying")]
+        [LoggerMessage(EventId = EventIds.EngineFailed, Level = LogLevel.Error, Message = "Escalation step failed; retrying")]
         public static partial void EngineFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = AlertingEventIds.PolicyWarning, Level = LogLevel.Warning, Message = "Escalation policy: {Warning}")]
+        [LoggerMessage(EventId = EventIds.PolicyWarning, Level = LogLevel.Warning, Message = "Escalation policy: {Warning}")]
         public static partial void PolicyWarning(ILogger logger, string warning);
 
-        [LoggerMessage(EventId = AlertingEventIds.SendTimedOut, Level = LogLevel.Error, Message = "Incident #{IncidentId} on {Channel} to {Recipients}: {Why}; moving the alert to the channels that work")]
+        [LoggerMessage(EventId = EventIds.SendTimedOut, Level = LogLevel.Error, Message = "Incident #{IncidentId} on {Channel} to {Recipients}: {Why}; moving the alert to the channels that work")]
         public static partial void SendTimedOut(ILogger logger, long incidentId, string channel, string recipients, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.FailedOver, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: not delivered on {Channel} ({Why}); sent at once on {Channels}")]
+        [LoggerMessage(EventId = EventIds.FailedOver, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: not delivered on {Channel} ({Why}); sent at once on {Channels}")]
         public static partial void FailedOver(ILogger logger, long incidentId, string channel, string why, string channels);
 
-        [LoggerMessage(EventId = AlertingEventIds.ResendingUnconfirmed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: the send on {Channel} to {Recipients} of {CreatedAt:O} was never confirmed (the gateway stopped); sending it again")]
+        [LoggerMessage(EventId = EventIds.ResendingUnconfirmed, Level = LogLevel.Warning, Message = "Incident #{IncidentId}: the send on {Channel} to {Recipients} of {CreatedAt:O} was never confirmed (the gateway stopped); sending it again")]
         public static partial void Resending(ILogger logger, long incidentId, string channel, string recipients, DateTimeOffset createdAt);
 
-        [LoggerMessage(EventId = AlertingEventIds.ScheduleKeptInMemory, Level = LogLevel.Error, Message = "Incident #{IncidentId}: the database refused the escalation step ({Error}); the alert went out and the step is kept in memory until it can be written")]
+        [LoggerMessage(EventId = EventIds.ScheduleKeptInMemory, Level = LogLevel.Error, Message = "Incident #{IncidentId}: the database refused the escalation step ({Error}); the alert went out and the step is kept in memory until it can be written")]
         public static partial void ScheduleKeptInMemory(ILogger logger, long incidentId, string error);
 
-        [LoggerMessage(EventId = AlertingEventIds.LedgerWriteFailed, Level = LogLevel.Error, Message = "Could not store the state of alert delivery {Id} (0: a new one); the alert is sent regardless")]
+        [LoggerMessage(EventId = EventIds.LedgerWriteFailed, Level = LogLevel.Error, Message = "Could not store the state of alert delivery {Id} (0: a new one); the alert is sent regardless")]
         public static partial void LedgerWriteFailed(ILogger logger, Exception exception, long id);
     }
 }

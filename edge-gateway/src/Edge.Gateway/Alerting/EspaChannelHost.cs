@@ -164,7 +164,7 @@ internal sealed partial class EspaChannelHost : IAlertChannel, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = AlertingEventIds.ChannelStartFailed, Level = LogLevel.Error, Message = "ESPA {Channel}: cannot open the paging link ({Detail}); retrying every {Delay}")]
+        [LoggerMessage(EventId = EventIds.ChannelStartFailed, Level = LogLevel.Error, Message = "ESPA {Channel}: cannot open the paging link ({Detail}); retrying every {Delay}")]
         public static partial void OpenFailed(ILogger logger, string channel, TimeSpan delay, string detail);
     }
 }

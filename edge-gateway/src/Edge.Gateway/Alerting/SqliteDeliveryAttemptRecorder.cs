@@ -170,10 +170,10 @@ public sealed partial class SqliteDeliveryAttemptRecorder : IDeliveryAttemptReco
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = AlertingEventIds.AttemptWriteFailed, Level = LogLevel.Error, Message = "Could not store a delivery attempt: {Channel} incident {IncidentId} to {Recipient}: {Outcome}")]
+        [LoggerMessage(EventId = EventIds.AttemptWriteFailed, Level = LogLevel.Error, Message = "Could not store a delivery attempt: {Channel} incident {IncidentId} to {Recipient}: {Outcome}")]
         public static partial void WriteFailed(ILogger logger, Exception exception, string channel, string incidentId, string recipient, string outcome);
 
-        [LoggerMessage(EventId = AlertingEventIds.AttemptRecorderClosed, Level = LogLevel.Warning, Message = "Delivery attempt after shutdown not stored: {Channel} incident {IncidentId} to {Recipient}: {Outcome}")]
+        [LoggerMessage(EventId = EventIds.AttemptRecorderClosed, Level = LogLevel.Warning, Message = "Delivery attempt after shutdown not stored: {Channel} incident {IncidentId} to {Recipient}: {Outcome}")]
         public static partial void RecorderClosed(ILogger logger, string channel, string incidentId, string recipient, string outcome);
     }
 }

@@ -45,10 +45,10 @@ internal sealed partial class ModelLoader(IServiceProvider services, IDeviceRegi
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.ModelLoaded, Level = LogLevel.Information, Message = "Fall model loaded: {Model}; sensitivity bounds [{Min}, {Max}]")]
+        [LoggerMessage(EventId = EventIds.ModelLoaded, Level = LogLevel.Information, Message = "Fall model loaded: {Model}; sensitivity bounds [{Min}, {Max}]")]
         public static partial void ModelLoaded(ILogger logger, string model, double min, double max);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.ModelInvalid, Level = LogLevel.Critical, Message = "Fall model refused: {Reason}")]
+        [LoggerMessage(EventId = EventIds.ModelInvalid, Level = LogLevel.Critical, Message = "Fall model refused: {Reason}")]
         public static partial void ModelInvalid(ILogger logger, string reason);
     }
 }

@@ -85,7 +85,7 @@ internal sealed partial class ResidentSettings(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.SensitivityChanged, Level = LogLevel.Information, Message = "Detection sensitivity of resident {ResidentId} set to {Sensitivity} by {Actor} via {Channel}")]
+        [LoggerMessage(EventId = EventIds.SensitivityChanged, Level = LogLevel.Information, Message = "Detection sensitivity of resident {ResidentId} set to {Sensitivity} by {Actor} via {Channel}")]
         public static partial void SensitivityChanged(ILogger logger, string residentId, double sensitivity, string actor, string channel);
     }
 }

@@ -14,7 +14,8 @@ namespace Edge.Gateway.Diagnostics;
 /// A tiny read-only JSON endpoint on 127.0.0.1 for the demo and for a technician with ssh: open
 /// incidents, the device board, ingest counters and unprotected minutes. No writes and no sign-in
 /// (loopback only), so it leaves residents' names and carers' notes out: any local account can read it.
-/// Residents appear by registry id and room; names are on the signed-in staff page.
+/// Residents appear by registry id and room; names are on the signed-in staff page. A plain HttpListener: the staff
+/// page is the ASP.NET Core (Kestrel) app in StaffPage/.
 /// </summary>
 internal sealed partial class StatusEndpoint(
     IOptions<DiagnosticsOptions> options,

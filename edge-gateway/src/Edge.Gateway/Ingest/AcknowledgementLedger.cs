@@ -249,7 +249,7 @@ internal sealed partial class AcknowledgementLedger
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.AcknowledgementsReleasedEarly, Level = LogLevel.Warning, Message = "{Released} held sensor messages acknowledged before detection was done with them: {Limit} were held (three quarters of the broker's receive window); {Total} so far. A gateway crash now could lose a fall in progress: raise Mqtt:ReceiveMaximum")]
+        [LoggerMessage(EventId = EventIds.AcknowledgementsReleasedEarly, Level = LogLevel.Warning, Message = "{Released} held sensor messages acknowledged before detection was done with them: {Limit} were held (three quarters of the broker's receive window); {Total} so far. A gateway crash now could lose a fall in progress: raise Mqtt:ReceiveMaximum")]
         public static partial void ReleasedEarly(ILogger logger, int released, int limit, long total);
     }
 }

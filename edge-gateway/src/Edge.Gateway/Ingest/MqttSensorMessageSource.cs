@@ -105,7 +105,7 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.SourceConnectionChanged, Level = LogLevel.Information, Message = "Broker connection: {Kind} (code {Code}) {Detail}")]
+        [LoggerMessage(EventId = EventIds.SourceConnectionChanged, Level = LogLevel.Information, Message = "Broker connection: {Kind} (code {Code}) {Detail}")]
         public static partial void ConnectionChanged(ILogger logger, string kind, int code, string detail);
     }
 }

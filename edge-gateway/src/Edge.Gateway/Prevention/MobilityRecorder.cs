@@ -68,13 +68,13 @@ internal sealed partial class MobilityRecorder(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = PreventionEventIds.PreventionStarted, Level = LogLevel.Information, Message = "Prevention: posture tracker {Enabled}, site time zone {Zone}, night {NightFrom}-{NightTo}")]
+        [LoggerMessage(EventId = EventIds.PreventionStarted, Level = LogLevel.Information, Message = "Prevention: posture tracker {Enabled}, site time zone {Zone}, night {NightFrom}-{NightTo}")]
         public static partial void Started(ILogger logger, bool enabled, string zone, string nightFrom, string nightTo);
 
-        [LoggerMessage(EventId = PreventionEventIds.TrendsWritten, Level = LogLevel.Debug, Message = "Mobility trends: {Rows} resident-day(s) updated")]
+        [LoggerMessage(EventId = EventIds.TrendsWritten, Level = LogLevel.Debug, Message = "Mobility trends: {Rows} resident-day(s) updated")]
         public static partial void Written(ILogger logger, int rows);
 
-        [LoggerMessage(EventId = PreventionEventIds.TrendsWriteFailed, Level = LogLevel.Error, Message = "Mobility trends could not be written; kept in memory for the next try")]
+        [LoggerMessage(EventId = EventIds.TrendsWriteFailed, Level = LogLevel.Error, Message = "Mobility trends could not be written; kept in memory for the next try")]
         public static partial void WriteFailed(ILogger logger, Exception exception);
     }
 }

@@ -137,25 +137,7 @@ internal sealed partial class PreventionSettings(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = PreventionEventIds.GetUpSettingChanged, Level = LogLevel.Information, Message = "Get-up alert of resident {ResidentId} set to {Setting} by {Actor} via {Channel}")]
+        [LoggerMessage(EventId = EventIds.GetUpSettingChanged, Level = LogLevel.Information, Message = "Get-up alert of resident {ResidentId} set to {Setting} by {Actor} via {Channel}")]
         public static partial void GetUpChanged(ILogger logger, string residentId, string setting, string actor, string channel);
     }
-}
-
-/// <summary>
-/// Log event ids of the prevention area: 2101–2199, inside the detection block (2xxx) of
-/// <see cref="Diagnostics.EventIds"/> and clear of the fall detector's 2001–2099. Never renumbered.
-/// </summary>
-internal static class PreventionEventIds
-{
-    public const int PreventionStarted = 2101;
-    public const int GetUpSettingChanged = 2102;
-    public const int GettingUp = 2103;
-    public const int GetUpCleared = 2104;
-    public const int GetUpClearFailed = 2105;
-    public const int TrendsWritten = 2106;
-    public const int TrendsWriteFailed = 2107;
-    public const int TrendsUplinked = 2108;
-    public const int TrendsUplinkFailed = 2109;
-    public const int TrendsStayOnSite = 2110;
 }

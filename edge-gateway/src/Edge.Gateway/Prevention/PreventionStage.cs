@@ -156,13 +156,13 @@ internal sealed partial class PreventionStage(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = PreventionEventIds.GettingUp, Level = LogLevel.Warning, Message = "Getting up: {DeviceId} ({Resident}) {Transition} at {LocalTime} within the resident's get-up hours")]
+        [LoggerMessage(EventId = EventIds.GettingUp, Level = LogLevel.Warning, Message = "Getting up: {DeviceId} ({Resident}) {Transition} at {LocalTime} within the resident's get-up hours")]
         public static partial void GettingUp(ILogger logger, string deviceId, string resident, string transition, string localTime);
 
-        [LoggerMessage(EventId = PreventionEventIds.GetUpCleared, Level = LogLevel.Information, Message = "Get-up alert #{IncidentId} for {Resident} cleared: lay down again")]
+        [LoggerMessage(EventId = EventIds.GetUpCleared, Level = LogLevel.Information, Message = "Get-up alert #{IncidentId} for {Resident} cleared: lay down again")]
         public static partial void Cleared(ILogger logger, long incidentId, string resident);
 
-        [LoggerMessage(EventId = PreventionEventIds.GetUpClearFailed, Level = LogLevel.Error, Message = "Could not clear the get-up alert of {Resident} after they lay down again; it stays open for a carer to resolve")]
+        [LoggerMessage(EventId = EventIds.GetUpClearFailed, Level = LogLevel.Error, Message = "Could not clear the get-up alert of {Resident} after they lay down again; it stays open for a carer to resolve")]
         public static partial void ClearFailed(ILogger logger, Exception exception, string resident);
     }
 }

@@ -200,10 +200,10 @@ public sealed partial class DeviceRegistry(GatewayDatabase database, TimeProvide
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.RegistryImported, Level = LogLevel.Information, Message = "Registry imported for site {SiteId}: {Residents} residents, {Devices} devices, {Staff} staff")]
+        [LoggerMessage(EventId = EventIds.RegistryImported, Level = LogLevel.Information, Message = "Registry imported for site {SiteId}: {Residents} residents, {Devices} devices, {Staff} staff")]
         public static partial void Imported(ILogger logger, string siteId, int residents, int devices, int staff);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.RegistryLoaded, Level = LogLevel.Information, Message = "Registry loaded: site {SiteId}, {Devices} assigned devices, {Staff} staff")]
+        [LoggerMessage(EventId = EventIds.RegistryLoaded, Level = LogLevel.Information, Message = "Registry loaded: site {SiteId}, {Devices} assigned devices, {Staff} staff")]
         public static partial void Loaded(ILogger logger, string siteId, int devices, int staff);
     }
 }

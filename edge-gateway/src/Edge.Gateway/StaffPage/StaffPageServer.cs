@@ -449,34 +449,34 @@ public sealed partial class StaffPageServer(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = AlertingEventIds.StaffPageListening, Level = LogLevel.Information, Message = "Staff page on {Addresses} (staff store {StaffStore})")]
+        [LoggerMessage(EventId = EventIds.StaffPageListening, Level = LogLevel.Information, Message = "Staff page on {Addresses} (staff store {StaffStore})")]
         public static partial void Listening(ILogger logger, string addresses, string staffStore);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSignedIn, Level = LogLevel.Information, Message = "Staff page: {User} signed in from {Remote}")]
+        [LoggerMessage(EventId = EventIds.StaffSignedIn, Level = LogLevel.Information, Message = "Staff page: {User} signed in from {Remote}")]
         public static partial void SignedIn(ILogger logger, string user, string remote);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSignInFailed, Level = LogLevel.Warning, Message = "Staff page: failed sign-in as '{User}' from {Remote}")]
+        [LoggerMessage(EventId = EventIds.StaffSignInFailed, Level = LogLevel.Warning, Message = "Staff page: failed sign-in as '{User}' from {Remote}")]
         public static partial void SignInFailed(ILogger logger, string user, string remote);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSignInThrottled, Level = LogLevel.Warning, Message = "Staff page: sign-in as '{User}' from {Remote} refused: {Reason}; retry in {Seconds} s")]
+        [LoggerMessage(EventId = EventIds.StaffSignInThrottled, Level = LogLevel.Warning, Message = "Staff page: sign-in as '{User}' from {Remote} refused: {Reason}; retry in {Seconds} s")]
         public static partial void SignInThrottled(ILogger logger, string user, string remote, string reason, int seconds);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSessionRefused, Level = LogLevel.Information, Message = "Staff page: a session of '{User}' was refused: {Reason}")]
+        [LoggerMessage(EventId = EventIds.StaffSessionRefused, Level = LogLevel.Information, Message = "Staff page: a session of '{User}' was refused: {Reason}")]
         public static partial void SessionRefused(ILogger logger, string user, string reason);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffHostRefused, Level = LogLevel.Warning, Message = "Staff page: refused a request for host '{Host}' from {Remote} (not in StaffPage:AllowedHosts; DNS rebinding?)")]
+        [LoggerMessage(EventId = EventIds.StaffHostRefused, Level = LogLevel.Warning, Message = "Staff page: refused a request for host '{Host}' from {Remote} (not in StaffPage:AllowedHosts; DNS rebinding?)")]
         public static partial void HostRefused(ILogger logger, string host, string remote);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffAction, Level = LogLevel.Information, Message = "Staff page: {User} did {Action} on incident #{IncidentId}")]
+        [LoggerMessage(EventId = EventIds.StaffAction, Level = LogLevel.Information, Message = "Staff page: {User} did {Action} on incident #{IncidentId}")]
         public static partial void Action(ILogger logger, string user, string action, long incidentId);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffActionRefused, Level = LogLevel.Warning, Message = "Staff page: {User} could not {Action} incident #{IncidentId}: {Why}")]
+        [LoggerMessage(EventId = EventIds.StaffActionRefused, Level = LogLevel.Warning, Message = "Staff page: {User} could not {Action} incident #{IncidentId}: {Why}")]
         public static partial void ActionRefused(ILogger logger, string user, string action, long incidentId, string why);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffNotInRegistry, Level = LogLevel.Warning, Message = "Staff page: account '{User}' can sign in but is not a staff member in the registry (site file): it cannot accept or resolve incidents")]
+        [LoggerMessage(EventId = EventIds.StaffNotInRegistry, Level = LogLevel.Warning, Message = "Staff page: account '{User}' can sign in but is not a staff member in the registry (site file): it cannot accept or resolve incidents")]
         public static partial void NotInRegistry(ILogger logger, string user);
 
-        [LoggerMessage(EventId = AlertingEventIds.StaffSignedOut, Level = LogLevel.Information, Message = "Staff page: {User} signed out")]
+        [LoggerMessage(EventId = EventIds.StaffSignedOut, Level = LogLevel.Information, Message = "Staff page: {User} signed out")]
         public static partial void SignedOut(ILogger logger, string user);
     }
 }

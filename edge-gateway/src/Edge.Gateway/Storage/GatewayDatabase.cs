@@ -139,7 +139,7 @@ public sealed partial class GatewayDatabase
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.DatabaseOpened, Level = LogLevel.Information, Message = "Database {Path} opened (schema version {FromVersion} -> {ToVersion}, WAL, synchronous=FULL)")]
+        [LoggerMessage(EventId = EventIds.DatabaseOpened, Level = LogLevel.Information, Message = "Database {Path} opened (schema version {FromVersion} -> {ToVersion}, WAL, synchronous=FULL)")]
         public static partial void DatabaseOpened(ILogger logger, string path, int fromVersion, int toVersion);
     }
 }

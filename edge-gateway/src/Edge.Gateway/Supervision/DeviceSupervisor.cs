@@ -471,31 +471,31 @@ public sealed partial class DeviceSupervisor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.IncidentRaiseFailed, Level = LogLevel.Error, Message = "Could not store a {Type} incident for resident {ResidentId}; retrying at the next check")]
+        [LoggerMessage(EventId = EventIds.IncidentRaiseFailed, Level = LogLevel.Error, Message = "Could not store a {Type} incident for resident {ResidentId}; retrying at the next check")]
         public static partial void RaiseFailed(ILogger logger, Exception exception, string type, string residentId);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceOffline, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) offline: {Reason}")]
+        [LoggerMessage(EventId = EventIds.DeviceOffline, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) offline: {Reason}")]
         public static partial void Offline(ILogger logger, string deviceId, string resident, string reason);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceOnline, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) back: {State}")]
+        [LoggerMessage(EventId = EventIds.DeviceOnline, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) back: {State}")]
         public static partial void Online(ILogger logger, string deviceId, string resident, string state);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceDocked, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) docked (on external power): not protecting, no offline alarm")]
+        [LoggerMessage(EventId = EventIds.DeviceDocked, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) docked (on external power): not protecting, no offline alarm")]
         public static partial void Docked(ILogger logger, string deviceId, string resident);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.BatteryLow, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) battery low: {Percent} %")]
+        [LoggerMessage(EventId = EventIds.BatteryLow, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) battery low: {Percent} %")]
         public static partial void BatteryLow(ILogger logger, string deviceId, string resident, int percent);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.BatteryRecovered, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) battery recovered: {Percent} %")]
+        [LoggerMessage(EventId = EventIds.BatteryRecovered, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) battery recovered: {Percent} %")]
         public static partial void BatteryRecovered(ILogger logger, string deviceId, string resident, int percent);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.NotWorn, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) not worn: {Reason}")]
+        [LoggerMessage(EventId = EventIds.NotWorn, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) not worn: {Reason}")]
         public static partial void NotWorn(ILogger logger, string deviceId, string resident, string reason);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.DeviceFaultReported, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) reports fault {Fault}: {Description}; {Count} since boot")]
+        [LoggerMessage(EventId = EventIds.DeviceFaultReported, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) reports fault {Fault}: {Description}; {Count} since boot")]
         public static partial void FaultReported(ILogger logger, string deviceId, string resident, string fault, string description, int count);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.Worn, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) no longer 'not worn': {State}")]
+        [LoggerMessage(EventId = EventIds.Worn, Level = LogLevel.Information, Message = "Device {DeviceId} ({Resident}) no longer 'not worn': {State}")]
         public static partial void Worn(ILogger logger, string deviceId, string resident, string state);
     }
 }

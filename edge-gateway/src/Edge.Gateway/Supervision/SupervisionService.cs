@@ -100,16 +100,16 @@ internal sealed partial class SupervisionService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayFault, Level = LogLevel.Error, Message = "{Detail}")]
+        [LoggerMessage(EventId = EventIds.GatewayFault, Level = LogLevel.Error, Message = "{Detail}")]
         public static partial void Fault(ILogger logger, string detail);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayCheckFailed, Level = LogLevel.Warning, Message = "Self-check {Check} failed: {Problem}")]
+        [LoggerMessage(EventId = EventIds.GatewayCheckFailed, Level = LogLevel.Warning, Message = "Self-check {Check} failed: {Problem}")]
         public static partial void CheckFailed(ILogger logger, string check, string problem);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.GatewayCheckRecovered, Level = LogLevel.Information, Message = "Self-check {Check} passes again")]
+        [LoggerMessage(EventId = EventIds.GatewayCheckRecovered, Level = LogLevel.Information, Message = "Self-check {Check} passes again")]
         public static partial void CheckRecovered(ILogger logger, string check);
 
-        [LoggerMessage(EventId = Diagnostics.EventIds.SupervisionFailed, Level = LogLevel.Error, Message = "Supervision pass failed; retrying at the next check")]
+        [LoggerMessage(EventId = EventIds.SupervisionFailed, Level = LogLevel.Error, Message = "Supervision pass failed; retrying at the next check")]
         public static partial void Failed(ILogger logger, Exception exception);
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class HealthSummaryPublisher(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = UplinkEventIds.HealthSummaryFailed, Level = LogLevel.Error, Message = "Health summary could not be queued")]
+        [LoggerMessage(EventId = EventIds.HealthSummaryFailed, Level = LogLevel.Error, Message = "Health summary could not be queued")]
         public static partial void Failed(ILogger logger, Exception exception);
     }
 }

@@ -128,13 +128,13 @@ internal sealed partial class MobilityUplinkPublisher(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = PreventionEventIds.TrendsUplinked, Level = LogLevel.Information, Message = "Mobility trends: {Count} resident-day(s) up to {Day} queued for the cloud (daily totals only; the site opted in)")]
+        [LoggerMessage(EventId = EventIds.TrendsUplinked, Level = LogLevel.Information, Message = "Mobility trends: {Count} resident-day(s) up to {Day} queued for the cloud (daily totals only; the site opted in)")]
         public static partial void Queued(ILogger logger, int count, string day);
 
-        [LoggerMessage(EventId = PreventionEventIds.TrendsUplinkFailed, Level = LogLevel.Error, Message = "Mobility trends could not be queued for the cloud; retrying later")]
+        [LoggerMessage(EventId = EventIds.TrendsUplinkFailed, Level = LogLevel.Error, Message = "Mobility trends could not be queued for the cloud; retrying later")]
         public static partial void Failed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = PreventionEventIds.TrendsStayOnSite, Level = LogLevel.Information, Message = "Mobility trends stay on site: the site has not opted in (Uplink:ShareMobilityTrends)")]
+        [LoggerMessage(EventId = EventIds.TrendsStayOnSite, Level = LogLevel.Information, Message = "Mobility trends stay on site: the site has not opted in (Uplink:ShareMobilityTrends)")]
         public static partial void StaysOnSite(ILogger logger);
     }
 }

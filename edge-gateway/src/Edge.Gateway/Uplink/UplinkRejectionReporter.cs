@@ -59,7 +59,7 @@ internal sealed partial class UplinkRejectionReporter(UplinkStatus status, IInci
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = Diagnostics.EventIds.UplinkFaultNotRaised, Level = LogLevel.Error, Message = "Could not raise the gateway fault for {Count} event(s) the cloud refused ({Reason}); they are in uplink_dead_letters")]
+        [LoggerMessage(EventId = EventIds.UplinkFaultNotRaised, Level = LogLevel.Error, Message = "Could not raise the gateway fault for {Count} event(s) the cloud refused ({Reason}); they are in uplink_dead_letters")]
         public static partial void FaultNotRaised(ILogger logger, Exception exception, int count, string reason);
     }
 }

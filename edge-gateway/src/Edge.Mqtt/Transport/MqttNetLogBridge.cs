@@ -1,4 +1,5 @@
 using System.Globalization;
+using Edge.Logging;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Diagnostics.Logger;
 
@@ -27,7 +28,7 @@ internal sealed partial class MqttNetLogBridge(ILogger logger, string clientId) 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1115, Message = "MQTTnet ({ClientId}) {Source}: {Text}")]
+        [LoggerMessage(EventId = EventIds.MqttLibraryLog, Message = "MQTTnet ({ClientId}) {Source}: {Text}")]
         public static partial void Library(ILogger logger, LogLevel level, string clientId, string source, string text, Exception? exception);
     }
 }

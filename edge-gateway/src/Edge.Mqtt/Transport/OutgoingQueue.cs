@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Edge.Logging;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Exceptions;
@@ -267,13 +268,13 @@ internal sealed partial class OutgoingQueue : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1107, LogLevel.Warning, "MQTT client {ClientId} is not connected: {Dropped} QoS 0 publish(es) dropped so far")]
+        [LoggerMessage(EventIds.MqttNotConnectedDropped, LogLevel.Warning, "MQTT client {ClientId} is not connected: {Dropped} QoS 0 publish(es) dropped so far")]
         public static partial void Qos0DroppedNotConnected(ILogger logger, string clientId, long dropped);
 
-        [LoggerMessage(1117, LogLevel.Error, "MQTT broker refused a publish of client {ClientId} to {Topic}: {Reason} {Detail}")]
+        [LoggerMessage(EventIds.MqttPublishRefused, LogLevel.Error, "MQTT broker refused a publish of client {ClientId} to {Topic}: {Reason} {Detail}")]
         public static partial void PublishRefused(ILogger logger, string clientId, string topic, string reason, string detail);
 
-        [LoggerMessage(1118, LogLevel.Error, "MQTT client {ClientId}: a publish to {Topic} failed and is dropped")]
+        [LoggerMessage(EventIds.MqttPublishFailed, LogLevel.Error, "MQTT client {ClientId}: a publish to {Topic} failed and is dropped")]
         public static partial void PublishFailed(ILogger logger, string clientId, string topic, Exception exception);
     }
 }

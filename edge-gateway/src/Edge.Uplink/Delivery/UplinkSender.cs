@@ -1,4 +1,5 @@
 using Edge.Cloud.Contracts;
+using Edge.Logging;
 using Edge.Uplink.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -198,46 +199,31 @@ public sealed partial class UplinkSender(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = UplinkEventIds.Started, Level = LogLevel.Information, Message = "Uplink to {CloudUrl} as gateway {GatewayId} (trust: {Trust})")]
+        [LoggerMessage(EventId = EventIds.UplinkStarted, Level = LogLevel.Information, Message = "Uplink to {CloudUrl} as gateway {GatewayId} (trust: {Trust})")]
         public static partial void Started(ILogger logger, Uri cloudUrl, string gatewayId, string trust);
 
-        [LoggerMessage(EventId = UplinkEventIds.Disabled, Level = LogLevel.Information, Message = "Uplink disabled: events are kept in the outbox and sent once it is enabled")]
+        [LoggerMessage(EventId = EventIds.UplinkDisabled, Level = LogLevel.Information, Message = "Uplink disabled: events are kept in the outbox and sent once it is enabled")]
         public static partial void Disabled(ILogger logger);
 
-        [LoggerMessage(EventId = UplinkEventIds.Unreachable, Level = LogLevel.Warning, Message = "Cloud not reachable ({Kind}: {Error}); {Backlog} event(s) waiting, next attempt in {Delay}")]
+        [LoggerMessage(EventId = EventIds.CloudUnreachable, Level = LogLevel.Warning, Message = "Cloud not reachable ({Kind}: {Error}); {Backlog} event(s) waiting, next attempt in {Delay}")]
         public static partial void Unreachable(ILogger logger, string kind, string error, long backlog, TimeSpan delay);
 
-        [LoggerMessage(EventId = UplinkEventIds.Recovered, Level = LogLevel.Information, Message = "Cloud reachable again after {Failures} failed attempt(s), unreachable since {Since:O}")]
+        [LoggerMessage(EventId = EventIds.CloudReachableAgain, Level = LogLevel.Information, Message = "Cloud reachable again after {Failures} failed attempt(s), unreachable since {Since:O}")]
         public static partial void Recovered(ILogger logger, int failures, DateTimeOffset since);
 
-        [LoggerMessage(EventId = UplinkEventIds.Rejected, Level = LogLevel.Error, Message = "The cloud rejected {Type} event {Key}: {Reason}; kept in uplink_dead_letters")]
+        [LoggerMessage(EventId = EventIds.UplinkEventRejected, Level = LogLevel.Error, Message = "The cloud rejected {Type} event {Key}: {Reason}; kept in uplink_dead_letters")]
         public static partial void Rejected(ILogger logger, string type, string key, string reason);
 
-        [LoggerMessage(EventId = UplinkEventIds.RefusedForGood, Level = LogLevel.Error, Message = "The cloud refused {Count} event(s) for good, the first {Type} {Key}: {Reason}; kept in uplink_dead_letters (after the fix: ./edge provision uplink resend)")]
+        [LoggerMessage(EventId = EventIds.UplinkRefusedForGood, Level = LogLevel.Error, Message = "The cloud refused {Count} event(s) for good, the first {Type} {Key}: {Reason}; kept in uplink_dead_letters (after the fix: ./edge provision uplink resend)")]
         public static partial void RefusedForGood(ILogger logger, int count, string type, string key, string reason);
 
-        [LoggerMessage(EventId = UplinkEventIds.BatchRefused, Level = LogLevel.Warning, Message = "The cloud refused a batch of {Count}: {Error}; retrying with smaller batches")]
+        [LoggerMessage(EventId = EventIds.UplinkBatchRefused, Level = LogLevel.Warning, Message = "The cloud refused a batch of {Count}: {Error}; retrying with smaller batches")]
         public static partial void BatchRefused(ILogger logger, int count, string error);
 
-        [LoggerMessage(EventId = UplinkEventIds.HealthExpired, Level = LogLevel.Warning, Message = "{Count} health summary event(s) expired unsent (time-to-live reached)")]
+        [LoggerMessage(EventId = EventIds.HealthSummariesExpired, Level = LogLevel.Warning, Message = "{Count} health summary event(s) expired unsent (time-to-live reached)")]
         public static partial void HealthExpired(ILogger logger, int count);
 
-        [LoggerMessage(EventId = UplinkEventIds.CycleFailed, Level = LogLevel.Error, Message = "Uplink cycle failed; retrying")]
+        [LoggerMessage(EventId = EventIds.UplinkCycleFailed, Level = LogLevel.Error, Message = "Uplink cycle failed; retrying")]
         public static partial void CycleFailed(ILogger logger, Exception exception);
     }
-}
-
-/// <summary>Log event ids of the uplink (8xxx, beside the gateway's 1xxx-7xxx). Never renumber or reuse.</summary>
-public static class UplinkEventIds
-{
-    public const int Started = 8001;
-    public const int Disabled = 8002;
-    public const int Unreachable = 8003;
-    public const int Recovered = 8004;
-    public const int Rejected = 8005;
-    public const int BatchRefused = 8006;
-    public const int HealthExpired = 8007;
-    public const int CycleFailed = 8008;
-    public const int HealthSummaryFailed = 8009;
-    public const int RefusedForGood = 8010;
 }
