@@ -40,6 +40,8 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public IncidentService Incidents => Host.Services.GetRequiredService<IncidentService>();
 
+    public IncidentRaiser Raiser => Host.Services.GetRequiredService<IncidentRaiser>();
+
     public DeviceRegistry Registry => Host.Services.GetRequiredService<DeviceRegistry>();
 
     public IngestPipeline Pipeline => Host.Services.GetRequiredService<IngestPipeline>();

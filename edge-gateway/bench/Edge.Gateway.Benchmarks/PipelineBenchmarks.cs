@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using Edge.Gateway.Detection;
 using Edge.Gateway.Diagnostics;
-using Edge.Gateway.Ingest;
+using Edge.Gateway.Incidents;
 using Edge.Gateway.Prevention;
 using Edge.Gateway.Registry;
+using Edge.Gateway.Streams;
 using Edge.Protocol;
 using Edge.Recordings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Gateway.Benchmarks;
@@ -35,6 +37,11 @@ public class PipelineBenchmarks
     private Dictionary<string, DeviceAssignment> _assignments = [];
     private Dictionary<string, (DeviceStream Stream, DeviceDetection Detection)> _state = [];
     private DetectionStage _detection = null!;
+    private GatewayMetrics _metrics = null!;
+    private Edge.Gateway.Storage.GatewayDatabase _database = null!;
+    private DeviceRegistry _registry = null!;
+    private IncidentService _incidents = null!;
+    private IncidentRaiser _raiser = null!;
     private PreventionStage _prevention = null!;
     private readonly List<GetUpSignal> _getUps = [];
     private readonly List<StreamBatch> _delivered = [];
@@ -115,7 +122,17 @@ public class PipelineBenchmarks
         _assignments = devices.ToDictionary(d => d, d => new DeviceAssignment(d, "res-" + d, d, null, null, null, null));
         var factory = new ModelArtifactDetectorFactory(Options.Create(new DetectionOptions { ModelDirectory = Path.Combine(repo, "models", "fall-model") }));
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        _detection = new DetectionStage(factory, new GatewayMetrics(meters));
+        _metrics = new GatewayMetrics(meters);
+        _database = new Edge.Gateway.Storage.GatewayDatabase(Options.Create(new Edge.Gateway.Storage.StorageOptions { DatabasePath = Path.Combine(Path.GetTempPath(), "edge-bench-unused.db") }),
+            NullLogger<Edge.Gateway.Storage.GatewayDatabase>.Instance);
+        _registry = new DeviceRegistry(_database, TimeProvider.System, NullLogger<DeviceRegistry>.Instance);
+
+        // The stages raise their own incidents; the benchmark runs their scoring step only, so nothing is ever raised
+        // (the incident store is built as the gateway builds it, over a database that is never opened).
+        var incidents = new IncidentService(_database, _registry, [], TimeProvider.System, _metrics, new UnstoredAlarms(TimeProvider.System), NullLogger<IncidentService>.Instance);
+        _raiser = new IncidentRaiser(incidents, TimeProvider.System, Options.Create(new IncidentRaiserOptions()), NullLogger<IncidentRaiser>.Instance);
+        _incidents = incidents;
+        _detection = new DetectionStage(factory, _raiser, _metrics, TimeProvider.System, NullLogger<DetectionStage>.Instance);
         _arrival = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         _prevention = CreatePrevention();
         Console.WriteLine($"// {trials.Count} trials as devices, {_messages.Length} batches, {TotalSamples} samples per operation");
@@ -155,10 +172,10 @@ public class PipelineBenchmarks
             _getUps.Clear();
             foreach (var item in _delivered)
             {
-                _detection.Process(_assignments[deviceId], detection, stream, item, worn: true, _alerts);
+                _detection.Process(_assignments[deviceId], detection, stream.Clock, item, worn: true, _alerts);
                 if (posture)
                 {
-                    _prevention.Process(_assignments[deviceId], stream, item, worn: true, _getUps);
+                    _prevention.Process(_assignments[deviceId], stream.Clock, item, worn: true, _getUps);
                 }
             }
 
@@ -171,16 +188,13 @@ public class PipelineBenchmarks
 
     // The stage as the gateway builds it; nobody flagged (a flag only changes what happens on a transition).
     // Its trend store is only ever added to in memory here: nothing is flushed during the benchmark.
-    private static PreventionStage CreatePrevention()
+    private PreventionStage CreatePrevention()
     {
         var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
         var options = Options.Create(new PreventionOptions());
-        var database = new Edge.Gateway.Storage.GatewayDatabase(Options.Create(new Edge.Gateway.Storage.StorageOptions { DatabasePath = Path.Combine(Path.GetTempPath(), "edge-bench-unused.db") }),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Edge.Gateway.Storage.GatewayDatabase>.Instance);
-        var registry = new DeviceRegistry(database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceRegistry>.Instance);
-        var settings = new PreventionSettings(database, registry, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<PreventionSettings>.Instance);
+        var settings = new PreventionSettings(_database, _registry, TimeProvider.System, NullLogger<PreventionSettings>.Instance);
         var clock = new SiteClock(options, new Edge.Gateway.Alerting.EscalationPolicySource(config));
-        return new PreventionStage(settings, new MobilityStore(database, TimeProvider.System), clock, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<PreventionStage>.Instance);
+        return new PreventionStage(settings, new MobilityStore(_database, TimeProvider.System), clock, _raiser, _incidents, options, NullLogger<PreventionStage>.Instance);
     }
 
     private static string FindRepoRoot()

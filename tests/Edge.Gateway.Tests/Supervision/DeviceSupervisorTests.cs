@@ -217,7 +217,7 @@ public class DeviceSupervisorTests
         Assert.Single(await OpenAsync(gw, IncidentType.BatteryLow));
 
         // A new supervisor over the same database, as after a restart.
-        var again = new DeviceSupervisor(gw.Registry, gw.Incidents, gw.Unprotected, gw.Source,
+        var again = new DeviceSupervisor(gw.Registry, gw.Incidents, gw.Raiser, gw.Unprotected, gw.Source,
             Microsoft.Extensions.Options.Options.Create(new SupervisionOptions()), gw.Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DeviceSupervisor>.Instance);
         await again.ResumeAsync(CancellationToken.None);

@@ -7,9 +7,10 @@ namespace Edge.Gateway.Commissioning;
 public static class CommissioningExtensions
 {
     /// <summary>
-    /// Commissioning mode and the scheduled self-test. Registers <see cref="IIncidentService"/> again, in
-    /// front of the incident store, so call it after <c>AddIncidents</c>: incidents of devices under test go
-    /// to the commissioning report instead of the store (and so never to escalation or uplink).
+    /// Commissioning mode and the scheduled self-test. Puts a decorator in front of the incident store
+    /// (<see cref="IncidentsExtensions.AddIncidentServiceDecorator{TDecorator}"/>, whatever the order of the areas):
+    /// incidents of devices under test go to the commissioning report instead of the store (and so never to
+    /// escalation or uplink).
     /// </summary>
     public static IHostApplicationBuilder AddCommissioning(this IHostApplicationBuilder builder)
     {
@@ -21,8 +22,7 @@ public static class CommissioningExtensions
         builder.Services.AddSingleton<CommissioningStore>();
         builder.Services.AddSingleton<CommissioningState>();
         builder.Services.AddSingleton<SelfTest>();
-        builder.Services.AddSingleton<CommissioningIncidentService>();
-        builder.Services.AddSingleton<IIncidentService>(sp => sp.GetRequiredService<CommissioningIncidentService>());
+        builder.Services.AddIncidentServiceDecorator<CommissioningIncidentService>();
         builder.Services.AddSingleton<CommissioningService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommissioningService>());
         return builder;

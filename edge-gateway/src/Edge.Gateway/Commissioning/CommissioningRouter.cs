@@ -32,7 +32,7 @@ public sealed class CommissioningState
 /// A gateway fault (no device) is never routed.
 /// </summary>
 internal sealed partial class CommissioningIncidentService(
-    IncidentService inner,
+    IIncidentService inner,
     CommissioningState state,
     CommissioningStore store,
     IOptions<CommissioningOptions> options,

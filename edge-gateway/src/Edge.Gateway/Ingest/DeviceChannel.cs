@@ -1,5 +1,6 @@
 using Edge.Gateway.Detection;
 using Edge.Gateway.Registry;
+using Edge.Gateway.Streams;
 using Edge.Protocol;
 
 namespace Edge.Gateway.Ingest;

@@ -1,3 +1,4 @@
+using Edge.Gateway.Incidents;
 using Edge.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,6 +39,10 @@ public static class IngestExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>();
+
+        // The call button, detection and prevention raise through the incident raiser: an alarm that cannot be stored is
+        // reported like ingest's other repeated warnings.
+        builder.Services.AddOptions<IncidentRaiserOptions>().Bind(builder.Configuration.GetSection(IngestOptions.SectionName));
 
         builder.Services.AddOptions<MqttClientOptions>()
             .Bind(builder.Configuration.GetSection(MqttClientOptions.SectionName))

@@ -1,7 +1,7 @@
 using Edge.Detection.Posture;
 using Edge.Gateway.Incidents;
-using Edge.Gateway.Ingest;
 using Edge.Gateway.Registry;
+using Edge.Gateway.Streams;
 using Edge.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,11 +37,14 @@ internal sealed class DevicePosture(string residentId, long periodUs, PostureTra
 /// resident's <see cref="GetUpAlertRule"/> with their get-up hours (<see cref="IPreventionSettings"/>); the day's
 /// walking, steps, sit-to-stands, lying and night-time transitions go to <see cref="MobilityStore"/>. Not thread-safe:
 /// the ingest worker calls it. No allocation per sample or batch (one per new resident-day, a few per transition).
+/// It raises and clears the get-up alerts itself, through <see cref="IncidentRaiser"/>.
 /// </summary>
 internal sealed partial class PreventionStage(
     IPreventionSettings settings,
     MobilityStore mobility,
     SiteClock clock,
+    IncidentRaiser raiser,
+    IIncidentService incidents,
     IOptions<PreventionOptions> options,
     ILogger<PreventionStage> logger)
 {
@@ -51,14 +54,42 @@ internal sealed partial class PreventionStage(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DevicePosture> _devices = new(StringComparer.Ordinal);
     private readonly float[] _xyz = new float[3 * WireFormat.MaxSamplesPerBatch];
     private readonly List<PostureTransition> _transitions = [];
+    private readonly List<GetUpSignal> _signals = [];
     private readonly bool _enabled = options.Value.Enabled;
     private readonly DailyWindow _night = DailyWindow.TryParse(options.Value.NightFrom, options.Value.NightTo, out var night) ? night : new DailyWindow(new TimeOnly(21, 0), new TimeOnly(7, 0));
 
     /// <summary>The current posture of a device's wearer (staff page; read from another thread, a snapshot at best).</summary>
     public BodyPosture PostureOf(string deviceId) => _devices.TryGetValue(deviceId, out var d) ? d.Tracker.Posture : BodyPosture.Unknown;
 
-    /// <summary>Tracks one released batch; get-up raises and clears are appended to <paramref name="output"/>.</summary>
-    public void Process(DeviceAssignment assignment, DeviceStream stream, in StreamBatch item, bool worn, List<GetUpSignal> output)
+    /// <summary>
+    /// Tracks a device's batches released by its stream, in order, then raises or clears the get-up alerts their
+    /// transitions ask for (in order). A get-up that cannot be stored is kept by the raiser and retried
+    /// (<see cref="UnstoredRaise.Keep"/>); each raise's outcome is appended to <paramref name="outcomes"/>.
+    /// </summary>
+    public async ValueTask TrackAsync(DeviceAssignment assignment, ClockMapper deviceClock, List<StreamBatch> released, bool worn, List<RaisedAlarm> outcomes, CancellationToken ct)
+    {
+        _signals.Clear();
+        foreach (var item in released)
+        {
+            Process(assignment, deviceClock, item, worn, _signals);
+        }
+
+        foreach (var signal in _signals)
+        {
+            if (signal.Action == GetUpAction.Clear)
+            {
+                await ClearAsync(signal, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                var request = signal.Request;
+                outcomes.Add(new RaisedAlarm(request.DeviceId!, request.Type, await raiser.RaiseAsync(request, UnstoredRaise.Keep, ct).ConfigureAwait(false)));
+            }
+        }
+    }
+
+    /// <summary>Tracks one released batch; get-up raises and clears are appended to <paramref name="output"/> (no raise: the benchmark's path).</summary>
+    public void Process(DeviceAssignment assignment, ClockMapper deviceClock, in StreamBatch item, bool worn, List<GetUpSignal> output)
     {
         if (!_enabled || !worn)
         {
@@ -102,7 +133,7 @@ internal sealed partial class PreventionStage(
             var setting = settings.GetUp(assignment.ResidentId);
             foreach (var t in _transitions)
             {
-                var at = stream.Clock.ToGatewayTime(t.StartUs, item.Arrival);
+                var at = deviceClock.ToGatewayTime(t.StartUs, item.Arrival);
                 var local = TimeOnly.FromDateTime(clock.ToLocal(at));
                 sitToStands += t is { From: BodyPosture.Sitting, To: BodyPosture.Standing } ? 1 : 0;
                 night += (setting.Enabled ? setting.Hours : _night).Contains(local) ? 1 : 0;
@@ -132,7 +163,7 @@ internal sealed partial class PreventionStage(
     }
 
     /// <summary>Resolves the resident's open get-up alert as cleared (they lay down again). A failure leaves it open for a carer; it is logged, never thrown.</summary>
-    public async ValueTask ClearAsync(IIncidentService incidents, GetUpSignal signal, CancellationToken ct)
+    private async ValueTask ClearAsync(GetUpSignal signal, CancellationToken ct)
     {
         try
         {

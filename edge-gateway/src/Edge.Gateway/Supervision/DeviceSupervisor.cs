@@ -48,6 +48,7 @@ public sealed record DeviceBoardEntry(
 public sealed partial class DeviceSupervisor(
     IDeviceRegistry registry,
     IIncidentService incidents,
+    IncidentRaiser raiser,
     UnprotectedTimeStore unprotected,
     ISensorMessageSource source,
     IOptions<SupervisionOptions> options,
@@ -374,21 +375,17 @@ public sealed partial class DeviceSupervisor(
         ? null
         : DeviceFaults.Describe(status.FaultCode, status.FaultDetail) + (status.FaultActive ? " (now)" : $" ({status.FaultCount} since boot)");
 
-    // If the incident cannot be stored, the episode flag is reset so the next evaluation tries again.
+    // If the incident cannot be stored, the episode flag is reset so the next evaluation decides again (and raises it
+    // again only if the condition still holds).
     private async Task Raise(DeviceAssignment a, IncidentType type, DateTimeOffset eventAt, string detail, Action revert, CancellationToken ct)
     {
-        try
-        {
-            await incidents.RaiseAsync(new RaiseRequest(type, a.ResidentId, eventAt, detail, Channel, a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName), ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
+        var request = new RaiseRequest(type, a.ResidentId, eventAt, detail, Channel, a.ResidentId, a.ResidentName, a.DeviceId, a.RoomId, a.RoomName);
+        if (!await raiser.RaiseAsync(request, UnstoredRaise.Reevaluate, ct).ConfigureAwait(false))
         {
             lock (_lock)
             {
                 revert();
             }
-
-            Log.RaiseFailed(logger, e, IncidentNames.Name(type), a.ResidentId);
         }
     }
 
@@ -471,9 +468,6 @@ public sealed partial class DeviceSupervisor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = EventIds.IncidentRaiseFailed, Level = LogLevel.Error, Message = "Could not store a {Type} incident for resident {ResidentId}; retrying at the next check")]
-        public static partial void RaiseFailed(ILogger logger, Exception exception, string type, string residentId);
-
         [LoggerMessage(EventId = EventIds.DeviceOffline, Level = LogLevel.Warning, Message = "Device {DeviceId} ({Resident}) offline: {Reason}")]
         public static partial void Offline(ILogger logger, string deviceId, string resident, string reason);
 

@@ -1,4 +1,4 @@
-namespace Edge.Gateway.Ingest;
+namespace Edge.Gateway.Streams;
 
 /// <summary>
 /// Maps a device's clock (µs since boot) to the gateway's clock. Each batch gives one observation

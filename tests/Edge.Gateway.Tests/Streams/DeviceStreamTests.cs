@@ -1,7 +1,7 @@
-using Edge.Gateway.Ingest;
+using Edge.Gateway.Streams;
 using Edge.Protocol;
 
-namespace Edge.Gateway.Tests.Ingest;
+namespace Edge.Gateway.Tests.Streams;
 
 public class DeviceStreamTests
 {

@@ -1,6 +1,6 @@
 using Edge.Protocol;
 
-namespace Edge.Gateway.Ingest;
+namespace Edge.Gateway.Streams;
 
 /// <summary>A batch released in order by <see cref="DeviceStream"/>.</summary>
 /// <param name="Batch">The batch.</param>

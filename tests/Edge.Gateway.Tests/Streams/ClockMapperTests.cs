@@ -1,6 +1,6 @@
-using Edge.Gateway.Ingest;
+using Edge.Gateway.Streams;
 
-namespace Edge.Gateway.Tests.Ingest;
+namespace Edge.Gateway.Tests.Streams;
 
 public class ClockMapperTests
 {
