@@ -51,7 +51,7 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
         {
             case TransitionKind.Raised:
                 var start = t.At + (incident.Type == IncidentType.Fall ? options.Value.FallPreAlarmDelay : TimeSpan.Zero);
-                await ExecAsync(context.Connection, context.Transaction, """
+                await Sql.ExecuteAsync(context.Connection, context.Transaction, """
                     INSERT INTO escalations(incident_id, phase, phase_started_at, next_step, next_due_at, round)
                     VALUES ($id, 'alerting', $start, 0, $start, 1)
                     ON CONFLICT(incident_id) DO NOTHING
@@ -61,7 +61,7 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
                 await UpsertAcceptedAsync(context.Connection, context.Transaction, incident.Id, t.At, ct).ConfigureAwait(false);
                 break;
             case TransitionKind.Resolved:
-                await ExecAsync(context.Connection, context.Transaction, """
+                await Sql.ExecuteAsync(context.Connection, context.Transaction, """
                     INSERT INTO escalations(incident_id, phase, phase_started_at, next_step, next_due_at) VALUES ($id, 'done', $at, 0, NULL)
                     ON CONFLICT(incident_id) DO UPDATE SET phase = 'done', next_due_at = NULL
                     """, ct, ("$id", incident.Id), ("$at", DbTime.ToText(t.At))).ConfigureAwait(false);
@@ -105,14 +105,14 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
                 int n;
                 if (i.State == IncidentState.Accepted && i.AcceptedAt is { } acceptedAt)
                 {
-                    n = await ExecAsync(c, null, """
+                    n = await Sql.ExecuteAsync(c, null, """
                         INSERT INTO escalations(incident_id, phase, phase_started_at, next_step, next_due_at, round)
                         VALUES ($id, 'accepted', $at, 0, $due, 1) ON CONFLICT(incident_id) DO NOTHING
                         """, ct, ("$id", i.Id), ("$at", DbTime.ToText(acceptedAt)), ("$due", DbTime.ToText(acceptedAt + options.Value.ReminderAfter))).ConfigureAwait(false);
                 }
                 else
                 {
-                    n = await ExecAsync(c, null, """
+                    n = await Sql.ExecuteAsync(c, null, """
                         INSERT INTO escalations(incident_id, phase, phase_started_at, next_step, next_due_at, round)
                         VALUES ($id, 'alerting', $at, 0, $at, 1) ON CONFLICT(incident_id) DO NOTHING
                         """, ct, ("$id", i.Id), ("$at", DbTime.ToText(now))).ConfigureAwait(false);
@@ -174,7 +174,7 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
             var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                var n = await ExecAsync(c, tx, """
+                var n = await Sql.ExecuteAsync(c, tx, """
                     UPDATE escalations SET phase = $phase, phase_started_at = $start, next_step = $step, next_due_at = $due, round = $round,
                         alerts_sent = $sent, last_sent_at = $last, last_step = $label
                     WHERE incident_id = $id AND phase = $oldPhase AND phase_started_at = $oldStart AND next_step = $oldStep
@@ -242,7 +242,7 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
     };
 
     private async Task UpsertAcceptedAsync(SqliteConnection c, SqliteTransaction tx, long id, DateTimeOffset at, CancellationToken ct) =>
-        await ExecAsync(c, tx, """
+        await Sql.ExecuteAsync(c, tx, """
             INSERT INTO escalations(incident_id, phase, phase_started_at, next_step, next_due_at, round) VALUES ($id, 'accepted', $at, 0, $due, 1)
             ON CONFLICT(incident_id) DO UPDATE SET phase = 'accepted', phase_started_at = $at, next_step = 0, next_due_at = $due
             """, ct, ("$id", id), ("$at", DbTime.ToText(at)), ("$due", DbTime.ToText(at + options.Value.ReminderAfter))).ConfigureAwait(false);
@@ -268,13 +268,7 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
         var c = await database.OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = sql;
-            foreach (var (name, value) in args)
-            {
-                cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-
+            await using var cmd = Sql.Command(c, null, sql, args);
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
@@ -286,18 +280,5 @@ public sealed class EscalationStore(GatewayDatabase database, IOptions<Escalatio
         }
 
         return list;
-    }
-
-    private static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

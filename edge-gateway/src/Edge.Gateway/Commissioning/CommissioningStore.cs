@@ -72,7 +72,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await database.OpenAsync(ct).ConfigureAwait(false);
         if (Volatile.Read(ref _ready) == 0)
         {
-            await ExecAsync(c, Ddl, ct).ConfigureAwait(false);
+            await Sql.ExecuteAsync(c, null, Ddl, ct).ConfigureAwait(false);
             Volatile.Write(ref _ready, 1);
         }
 
@@ -87,11 +87,11 @@ public sealed class CommissioningStore(GatewayDatabase database)
             var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                var id = Convert.ToInt64(await ScalarAsync(c, tx, "INSERT INTO commissioning_sessions(whole_site, technician, started_at, ends_at) VALUES ($w, $t, $s, $e) RETURNING id", ct,
+                var id = Convert.ToInt64(await Sql.ScalarAsync(c, tx, "INSERT INTO commissioning_sessions(whole_site, technician, started_at, ends_at) VALUES ($w, $t, $s, $e) RETURNING id", ct,
                     ("$w", wholeSite ? 1 : 0), ("$t", technician), ("$s", DbTime.ToText(now)), ("$e", DbTime.ToText(now + length))).ConfigureAwait(false), CultureInfo.InvariantCulture);
                 foreach (var d in devices.Distinct(StringComparer.Ordinal))
                 {
-                    await ExecAsync(c, tx, "INSERT INTO commissioning_devices(session_id, device_id) VALUES ($s, $d)", ct, ("$s", id), ("$d", d)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(c, tx, "INSERT INTO commissioning_devices(session_id, device_id) VALUES ($s, $d)", ct, ("$s", id), ("$d", d)).ConfigureAwait(false);
                 }
 
                 await tx.CommitAsync(ct).ConfigureAwait(false);
@@ -106,7 +106,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            return await ExecAsync(c, null, "UPDATE commissioning_sessions SET ended_at = $now WHERE ended_at IS NULL AND ($id IS NULL OR id = $id)", ct,
+            return await Sql.ExecuteAsync(c, null, "UPDATE commissioning_sessions SET ended_at = $now WHERE ended_at IS NULL AND ($id IS NULL OR id = $id)", ct,
                 ("$now", DbTime.ToText(now)), ("$id", sessionId)).ConfigureAwait(false);
         }
     }
@@ -116,7 +116,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            await ExecAsync(c, null, "UPDATE commissioning_sessions SET acknowledged_at = $now WHERE id = $id AND acknowledged_at IS NULL", ct, ("$now", DbTime.ToText(now)), ("$id", sessionId)).ConfigureAwait(false);
+            await Sql.ExecuteAsync(c, null, "UPDATE commissioning_sessions SET acknowledged_at = $now WHERE id = $id AND acknowledged_at IS NULL", ct, ("$now", DbTime.ToText(now)), ("$id", sessionId)).ConfigureAwait(false);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            await ExecAsync(c, null, "INSERT INTO commissioning_events(session_id, device_id, kind, at, event_at, passed, detail) VALUES ($s, $d, $k, $at, $ev, $p, $detail)", ct,
+            await Sql.ExecuteAsync(c, null, "INSERT INTO commissioning_events(session_id, device_id, kind, at, event_at, passed, detail) VALUES ($s, $d, $k, $at, $ev, $p, $detail)", ct,
                 ("$s", e.SessionId), ("$d", e.DeviceId), ("$k", e.Kind), ("$at", DbTime.ToText(e.At)), ("$ev", e.EventAt is { } ev ? DbTime.ToText(ev) : null),
                 ("$p", e.Passed is null ? null : e.Passed.Value ? 1 : 0), ("$detail", e.Detail)).ConfigureAwait(false);
         }
@@ -184,7 +184,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            return Convert.ToInt64(await ScalarAsync(c, null, "INSERT INTO selftest_runs(started_at, requested_by) VALUES ($now, $by) RETURNING id", ct, ("$now", DbTime.ToText(now)), ("$by", requestedBy)).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            return Convert.ToInt64(await Sql.ScalarAsync(c, null, "INSERT INTO selftest_runs(started_at, requested_by) VALUES ($now, $by) RETURNING id", ct, ("$now", DbTime.ToText(now)), ("$by", requestedBy)).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
     }
 
@@ -193,7 +193,7 @@ public sealed class CommissioningStore(GatewayDatabase database)
         var c = await OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            await ExecAsync(c, null, "UPDATE selftest_runs SET finished_at = $now, passed = $p, detail = $d WHERE id = $id", ct, ("$now", DbTime.ToText(now)), ("$p", passed ? 1 : 0), ("$d", detail), ("$id", id)).ConfigureAwait(false);
+            await Sql.ExecuteAsync(c, null, "UPDATE selftest_runs SET finished_at = $now, passed = $p, detail = $d WHERE id = $id", ct, ("$now", DbTime.ToText(now)), ("$p", passed ? 1 : 0), ("$d", detail), ("$id", id)).ConfigureAwait(false);
         }
     }
 
@@ -208,37 +208,5 @@ public sealed class CommissioningStore(GatewayDatabase database)
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await r.ReadAsync(ct).ConfigureAwait(false) ? (DbTime.Parse(r.GetString(0)), r.GetInt64(1) == 1, r.GetString(2)) : null;
         }
-    }
-
-    private static async Task<int> ExecAsync(SqliteConnection c, string sql, CancellationToken ct)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    private static async Task<int> ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-    }
-
-    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, (string Name, object? Value)[] args)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
     }
 }

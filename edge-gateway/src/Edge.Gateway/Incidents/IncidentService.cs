@@ -108,7 +108,7 @@ public sealed partial class IncidentService(
                     else
                     {
                         incidentId = open.Id;
-                        await ExecAsync(connection, tx, "UPDATE incidents SET last_triggered_at = $now, trigger_count = trigger_count + 1, detail = $detail WHERE id = $id", ct,
+                        await Sql.ExecuteAsync(connection, tx, "UPDATE incidents SET last_triggered_at = $now, trigger_count = trigger_count + 1, detail = $detail WHERE id = $id", ct,
                             ("$now", DbTime.ToText(now)), ("$detail", request.Detail), ("$id", incidentId)).ConfigureAwait(false);
                         kind = TransitionKind.Retriggered;
                     }
@@ -291,12 +291,12 @@ public sealed partial class IncidentService(
 
                     if (kind == TransitionKind.Accepted)
                     {
-                        await ExecAsync(connection, tx, "UPDATE incidents SET state = 'accepted', accepted_at = $now, accepted_by = $actor WHERE id = $id", ct,
+                        await Sql.ExecuteAsync(connection, tx, "UPDATE incidents SET state = 'accepted', accepted_at = $now, accepted_by = $actor WHERE id = $id", ct,
                             ("$now", DbTime.ToText(now)), ("$actor", actor), ("$id", incidentId)).ConfigureAwait(false);
                     }
                     else
                     {
-                        await ExecAsync(connection, tx, "UPDATE incidents SET state = 'resolved', resolved_at = $now, resolved_by = $actor, outcome = $outcome, note = $note WHERE id = $id", ct,
+                        await Sql.ExecuteAsync(connection, tx, "UPDATE incidents SET state = 'resolved', resolved_at = $now, resolved_by = $actor, outcome = $outcome, note = $note WHERE id = $id", ct,
                             ("$now", DbTime.ToText(now)), ("$actor", actor), ("$outcome", IncidentNames.Name(outcome!.Value)), ("$note", note), ("$id", incidentId)).ConfigureAwait(false);
                     }
 
@@ -322,17 +322,17 @@ public sealed partial class IncidentService(
     {
         foreach (var observer in _observers)
         {
-            await ExecAsync(connection, tx, "SAVEPOINT observer", ct).ConfigureAwait(false);
+            await Sql.ExecuteAsync(connection, tx, "SAVEPOINT observer", ct).ConfigureAwait(false);
             try
             {
                 await observer.OnTransitionAsync(new IncidentTransitionContext(connection, tx, incident, transition), ct).ConfigureAwait(false);
-                await ExecAsync(connection, tx, "RELEASE observer", ct).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "RELEASE observer", ct).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // An observer's failure must not lose the incident; it is rolled back and logged as an error.
             catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                await ExecAsync(connection, tx, "ROLLBACK TO observer; RELEASE observer", ct).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "ROLLBACK TO observer; RELEASE observer", ct).ConfigureAwait(false);
                 Log.ObserverFailed(logger, e, observer.GetType().Name, incident.Id, IncidentNames.Name(transition.Kind));
             }
         }
@@ -357,17 +357,8 @@ public sealed partial class IncidentService(
         return new IncidentTransition(id, incidentId, kind, DbTime.Parse(DbTime.ToText(at)), actor, channel, outcome, note, detail);
     }
 
-    private static async Task<long> InsertAsync(SqliteConnection c, SqliteTransaction tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
-
-    private static async Task ExecAsync(SqliteConnection c, SqliteTransaction tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
+    private static async Task<long> InsertAsync(SqliteConnection c, SqliteTransaction tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args) =>
+        (long)(await Sql.ScalarAsync(c, tx, sql, ct, args).ConfigureAwait(false))!;
 
     private static async Task<Incident?> QuerySingleAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
@@ -378,7 +369,7 @@ public sealed partial class IncidentService(
     private static async Task<List<Incident>> QueryAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
     {
         var list = new List<Incident>();
-        await using var cmd = Command(c, tx, sql, args);
+        await using var cmd = Sql.Command(c, tx, sql, args);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -405,19 +396,6 @@ public sealed partial class IncidentService(
     }
 
     private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, (string Name, object? Value)[] args)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
 
     private static partial class Log
     {

@@ -75,37 +75,37 @@ public sealed partial class DeviceRegistry(GatewayDatabase database, TimeProvide
             var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (tx.ConfigureAwait(false))
             {
-                await ExecAsync(connection, tx, "INSERT INTO sites(id, name) VALUES ($id, $name) ON CONFLICT(id) DO UPDATE SET name = excluded.name", ct, ("$id", file.Site.Id), ("$name", file.Site.Name)).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "INSERT INTO sites(id, name) VALUES ($id, $name) ON CONFLICT(id) DO UPDATE SET name = excluded.name", ct, ("$id", file.Site.Id), ("$name", file.Site.Name)).ConfigureAwait(false);
                 foreach (var u in file.Units)
                 {
-                    await ExecAsync(connection, tx, "INSERT INTO units(id, site_id, name) VALUES ($id, $site, $name) ON CONFLICT(id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name", ct, ("$id", u.Id), ("$site", file.Site.Id), ("$name", u.Name)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(connection, tx, "INSERT INTO units(id, site_id, name) VALUES ($id, $site, $name) ON CONFLICT(id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name", ct, ("$id", u.Id), ("$site", file.Site.Id), ("$name", u.Name)).ConfigureAwait(false);
                 }
 
                 foreach (var r in file.Rooms)
                 {
-                    await ExecAsync(connection, tx, "INSERT INTO rooms(id, unit_id, name) VALUES ($id, $unit, $name) ON CONFLICT(id) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name", ct, ("$id", r.Id), ("$unit", r.Unit), ("$name", r.Name)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(connection, tx, "INSERT INTO rooms(id, unit_id, name) VALUES ($id, $unit, $name) ON CONFLICT(id) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name", ct, ("$id", r.Id), ("$unit", r.Unit), ("$name", r.Name)).ConfigureAwait(false);
                 }
 
-                await ExecAsync(connection, tx, "UPDATE devices SET active = 0", ct).ConfigureAwait(false);
-                await ExecAsync(connection, tx, "UPDATE residents SET active = 0", ct).ConfigureAwait(false);
-                await ExecAsync(connection, tx, "UPDATE staff SET active = 0", ct).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "UPDATE devices SET active = 0", ct).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "UPDATE residents SET active = 0", ct).ConfigureAwait(false);
+                await Sql.ExecuteAsync(connection, tx, "UPDATE staff SET active = 0", ct).ConfigureAwait(false);
                 foreach (var r in file.Residents)
                 {
                     // Sensitivity in the file only seeds a new resident; later changes go through the audited settings path.
-                    await ExecAsync(connection, tx, "INSERT INTO residents(id, name, room_id, sensitivity, active) VALUES ($id, $name, $room, $s, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, room_id = excluded.room_id, active = 1", ct, ("$id", r.Id), ("$name", r.Name), ("$room", r.Room), ("$s", r.Sensitivity)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(connection, tx, "INSERT INTO residents(id, name, room_id, sensitivity, active) VALUES ($id, $name, $room, $s, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, room_id = excluded.room_id, active = 1", ct, ("$id", r.Id), ("$name", r.Name), ("$room", r.Room), ("$s", r.Sensitivity)).ConfigureAwait(false);
                 }
 
                 foreach (var s in file.Staff)
                 {
-                    await ExecAsync(connection, tx, "INSERT INTO staff(id, name, role, active) VALUES ($id, $name, $role, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, active = 1", ct, ("$id", s.Id), ("$name", s.Name), ("$role", s.Role)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(connection, tx, "INSERT INTO staff(id, name, role, active) VALUES ($id, $name, $role, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, active = 1", ct, ("$id", s.Id), ("$name", s.Name), ("$role", s.Role)).ConfigureAwait(false);
                 }
 
                 foreach (var d in file.Devices)
                 {
-                    await ExecAsync(connection, tx, "INSERT INTO devices(id, resident_id, active) VALUES ($id, $res, 1) ON CONFLICT(id) DO UPDATE SET resident_id = excluded.resident_id, active = 1", ct, ("$id", d.Id), ("$res", d.Resident)).ConfigureAwait(false);
+                    await Sql.ExecuteAsync(connection, tx, "INSERT INTO devices(id, resident_id, active) VALUES ($id, $res, 1) ON CONFLICT(id) DO UPDATE SET resident_id = excluded.resident_id, active = 1", ct, ("$id", d.Id), ("$res", d.Resident)).ConfigureAwait(false);
                 }
 
-                await ExecAsync(connection, tx, "INSERT INTO settings_audit(at, subject, setting, old_value, new_value, actor, channel) VALUES ($at, $site, 'registry.import', NULL, $summary, $actor, 'registry')", ct,
+                await Sql.ExecuteAsync(connection, tx, "INSERT INTO settings_audit(at, subject, setting, old_value, new_value, actor, channel) VALUES ($at, $site, 'registry.import', NULL, $summary, $actor, 'registry')", ct,
                     ("$at", DbTime.ToText(time.GetUtcNow())), ("$site", file.Site.Id), ("$summary", $"{file.Residents.Count} residents, {file.Devices.Count} devices, {file.Staff.Count} staff"), ("$actor", actor)).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
             }
@@ -172,19 +172,6 @@ public sealed partial class DeviceRegistry(GatewayDatabase database, TimeProvide
             staff.ToFrozenDictionary(StringComparer.Ordinal));
         Volatile.Write(ref _snapshot, next);
         Log.Loaded(logger, siteId ?? "(none)", byDevice.Count, staff.Count);
-    }
-
-    private static async Task ExecAsync(SqliteConnection c, SqliteTransaction tx, string sql, CancellationToken ct, params (string Name, object? Value)[] args)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private sealed record Snapshot(

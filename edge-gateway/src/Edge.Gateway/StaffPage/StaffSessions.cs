@@ -204,14 +204,7 @@ internal sealed class StaffSessions(GatewayDatabase database, StaffPageOptions o
         var c = await database.OpenAsync(ct).ConfigureAwait(false);
         await using (c.ConfigureAwait(false))
         {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = sql;
-            foreach (var (name, value) in args)
-            {
-                cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await Sql.ExecuteAsync(c, null, sql, ct, args).ConfigureAwait(false);
         }
     }
 
