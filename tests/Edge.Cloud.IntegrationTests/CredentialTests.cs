@@ -1,6 +1,7 @@
 using System.Net;
 using Edge.Cloud.Api.Admin;
 using Edge.Cloud.Api.Security;
+using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
@@ -195,7 +196,7 @@ public abstract class CredentialTests(IDatabaseSource databases) : IAsyncLifetim
         var keyFile = Path.GetTempFileName();
         try
         {
-            var onSite = Secrets.NewGatewayKey();
+            var onSite = GatewayKey.New();
             await File.WriteAllTextAsync(keyFile, onSite + "\n");
 
             var (rc, output) = await CliAsync("rotate-gateway-key", "--id", "gw-a1", "--overlap", "0s", "--key-file", keyFile, "--actor", "ops:jo");

@@ -1,9 +1,9 @@
 using Edge.Alerting;
+using Edge.Cloud.Contracts;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Registry;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Staff;
+using Edge.Site.Staff;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,8 +86,8 @@ internal sealed class AlertingGateway : IAsyncDisposable
         if (!File.Exists(dir.File("staff.json")))
         {
             var store = new StaffStore();
-            store.Accounts.Add(new StaffAccount { Username = "sam", PasswordHash = StaffPasswordHash.Create("correct horse battery", 1000), CreatedAt = Start });
-            store.Save(dir.File("staff.json"));
+            store.Accounts.Add(new StaffAccount { Username = "sam", PasswordHash = PasswordHash.Create("correct horse battery", 1000), CreatedAt = Start });
+            File.WriteAllText(dir.File("staff.json"), store.ToJson());
         }
 
         var config = new Dictionary<string, string?>

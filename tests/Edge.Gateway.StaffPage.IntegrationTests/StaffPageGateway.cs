@@ -1,9 +1,9 @@
 using Edge.Alerting;
+using Edge.Cloud.Contracts;
 using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Staff;
+using Edge.Site.Staff;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,8 +77,8 @@ internal sealed class StaffPageGateway : IAsyncDisposable
         await File.WriteAllTextAsync(dir.File("escalation.json"), Policy);
         await File.WriteAllTextAsync(dir.File("site.json"), Site);
         var store = new StaffStore();
-        store.Accounts.Add(new StaffAccount { Username = User, PasswordHash = StaffPasswordHash.Create(Password, 1000), CreatedAt = Start });
-        store.Save(dir.File("staff.json"));
+        store.Accounts.Add(new StaffAccount { Username = User, PasswordHash = PasswordHash.Create(Password, 1000), CreatedAt = Start });
+        File.WriteAllText(dir.File("staff.json"), store.ToJson());
 
         var config = new Dictionary<string, string?>
         {

@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 using Edge.Alerting.Espa;
 using Edge.Alerting.PagerConsole;
 using Edge.Provisioning;
-using Edge.Provisioning.Policy;
-using Edge.Provisioning.Staff;
+using Edge.Site.Policy;
+using Edge.Site.Staff;
 
 namespace Edge.Demo;
 

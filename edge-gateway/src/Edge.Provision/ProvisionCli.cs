@@ -4,9 +4,10 @@ using Edge.Protocol;
 using Edge.Provisioning;
 using Edge.Provisioning.Broker;
 using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
-using Edge.Provisioning.Policy;
-using Edge.Provisioning.Staff;
+using Edge.Site;
+using Edge.Site.Inventory;
+using Edge.Site.Policy;
+using Edge.Site.Staff;
 
 namespace Edge.Provision;
 
@@ -481,7 +482,7 @@ public static class ProvisionCli
         {
             return action();
         }
-        catch (ProvisioningException ex)
+        catch (Exception ex) when (ex is ProvisioningException or SiteFileException)
         {
             console.Error.WriteLine($"error: {ex.Message}");
             return 1;

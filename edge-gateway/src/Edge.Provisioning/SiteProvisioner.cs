@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Edge.Cloud.Contracts;
 using Edge.Protocol;
 using Edge.Provisioning.Broker;
 using Edge.Provisioning.Crypto;
 using Edge.Provisioning.Devices;
 using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
-using Edge.Provisioning.Policy;
-using Edge.Provisioning.Staff;
+using Edge.Site.Inventory;
+using Edge.Site.Policy;
+using Edge.Site.Staff;
 
 namespace Edge.Provisioning;
 
@@ -182,7 +183,7 @@ public sealed class SiteProvisioner
         };
         EnsureProvisioner(inventory);
 
-        string? generatedCloudKey = request.CloudUrl is not null && request.CloudKey is null ? Secrets.NewCloudKey() : null;
+        string? generatedCloudKey = request.CloudUrl is not null && request.CloudKey is null ? GatewayKey.New() : null;
         WriteGatewaySettings(inventory, gatewayPassword, request.CloudKey ?? generatedCloudKey, request.CloudGatewayId ?? request.SiteId);
 
         var staff = new StaffStore();
@@ -190,10 +191,10 @@ public sealed class SiteProvisioner
         {
             Username = request.AdminUsername,
             Role = StaffRole.Administrator,
-            PasswordHash = StaffPasswordHash.Create(request.AdminPassword),
+            PasswordHash = PasswordHash.Create(request.AdminPassword),
             CreatedAt = now,
         });
-        staff.Save(_layout.StaffStore);
+        SaveStaff(staff);
 
         var wifi = new JsonObject { ["ssid"] = request.WifiSsid, ["password"] = request.WifiPassword };
         UnixFiles.WriteText(_layout.Wifi, wifi.ToJsonString(SiteInventoryJson.Options) + "\n", UnixFiles.Secret);
@@ -358,8 +359,8 @@ public sealed class SiteProvisioner
             throw new ProvisioningException($"Staff account '{username}' already exists (disabled accounts keep their name for the audit trail).");
         }
 
-        store.Accounts.Add(new StaffAccount { Username = username, Role = role, PasswordHash = StaffPasswordHash.Create(password), CreatedAt = _time.GetUtcNow() });
-        store.Save(_layout.StaffStore);
+        store.Accounts.Add(new StaffAccount { Username = username, Role = role, PasswordHash = PasswordHash.Create(password), CreatedAt = _time.GetUtcNow() });
+        SaveStaff(store);
     }
 
     /// <summary>Disables a staff-page account (never the last enabled administrator).</summary>
@@ -375,7 +376,7 @@ public sealed class SiteProvisioner
 
         account.Enabled = false;
         account.DisabledAt = _time.GetUtcNow();
-        store.Save(_layout.StaffStore);
+        SaveStaff(store);
     }
 
     /// <summary>Loads the site's policy (or <paramref name="candidatePath"/>) and checks it against the inventory and staff store.</summary>
@@ -563,7 +564,7 @@ public sealed class SiteProvisioner
             throw new ProvisioningException($"'{username}' is not a valid staff user name: use 1-64 characters of a-z, 0-9, '.', '_' and '-'.");
         }
 
-        if (StaffPasswordHash.Weakness(password, username) is { } weakness)
+        if (StaffPasswords.Weakness(password, username) is { } weakness)
         {
             throw new ProvisioningException($"The password for '{username}' is too weak: {weakness}.");
         }
@@ -594,7 +595,7 @@ public sealed class SiteProvisioner
             errors.Add($"--cloud-url '{r.CloudUrl}' must be an absolute https:// URL (http:// only for a loopback test cloud).");
         }
 
-        if (r.CloudKey is not null && (r.CloudUrl is null || !Secrets.IsCloudKey(r.CloudKey)))
+        if (r.CloudKey is not null && (r.CloudUrl is null || !GatewayKey.IsWellFormed(r.CloudKey)))
         {
             errors.Add("The cloud gateway key must come with --cloud-url and look like edgegw_ followed by 43 base64url characters (as the cloud's admin command prints it).");
         }
@@ -615,7 +616,7 @@ public sealed class SiteProvisioner
         {
             errors.Add($"--admin '{r.AdminUsername}' is not a valid staff user name: use 1-64 characters of a-z, 0-9, '.', '_' and '-'.");
         }
-        else if (StaffPasswordHash.Weakness(r.AdminPassword, r.AdminUsername) is { } weakness)
+        else if (StaffPasswords.Weakness(r.AdminPassword, r.AdminUsername) is { } weakness)
         {
             errors.Add($"The administrator password is too weak: {weakness}.");
         }
@@ -664,4 +665,6 @@ public sealed class SiteProvisioner
         // Debian's broker starts as root and drops to 'mosquitto', which must be able to read its files.
         return UnixFiles.IsRoot ? UnixFiles.FindAccount("mosquitto") : null;
     }
+
+    private void SaveStaff(StaffStore store) => UnixFiles.WriteText(_layout.StaffStore, store.ToJson(), UnixFiles.Secret);
 }

@@ -17,6 +17,14 @@ internal sealed record LogEvent(string Assembly, string Method, int Id)
 /// </summary>
 internal static class LogEventCensus
 {
+    /// <summary>The build of a program beside this test's (same configuration), e.g. ("edge-gateway/src/Edge.Gateway", "Edge.Gateway").</summary>
+    public static string BuiltDll(string projectDir, string assembly)
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(Edge.TestKit.TestData.RepoRoot, projectDir, "bin", configuration, "net10.0", assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build {projectDir} ({configuration}) first");
+    }
+
     /// <summary>The [LoggerMessage] methods of every project assembly of the program <paramref name="entryDll"/>.</summary>
     public static IReadOnlyList<LogEvent> ReadProgram(string entryDll) => [.. ProjectAssemblies(entryDll).SelectMany(Read)];
 

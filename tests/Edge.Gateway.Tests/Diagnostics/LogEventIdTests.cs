@@ -31,7 +31,7 @@ public sealed partial class LogEventIdTests
     [MemberData(nameof(Programs))]
     public void Program_NoTwoLogMethodsShareAnId(string projectDir, string assembly)
     {
-        var events = LogEventCensus.ReadProgram(BuiltDll(projectDir, assembly));
+        var events = LogEventCensus.ReadProgram(LogEventCensus.BuiltDll(projectDir, assembly));
 
         var collisions = LogEventCensus.Collisions(events);
         Assert.True(collisions.Count == 0, $"{assembly}: log event ids used by more than one method:\n{string.Join("\n", collisions)}");
@@ -42,7 +42,7 @@ public sealed partial class LogEventIdTests
     [Fact]
     public void Gateway_LogsFromItsLibraries_EveryIdFromTheRegistry()
     {
-        var events = LogEventCensus.ReadProgram(BuiltDll("edge-gateway/src/Edge.Gateway", "Edge.Gateway"));
+        var events = LogEventCensus.ReadProgram(LogEventCensus.BuiltDll("edge-gateway/src/Edge.Gateway", "Edge.Gateway"));
 
         // The census sees the libraries the gateway hosts, not only the host (the defect was between two assemblies).
         Assert.Superset(new HashSet<string> { "Edge.Gateway", "Edge.Mqtt", "Edge.Alerting", "Edge.Uplink" }, events.Select(e => e.Assembly).ToHashSet());
@@ -66,7 +66,7 @@ public sealed partial class LogEventIdTests
     [Fact]
     public void Cloud_KeepsToItsOwnRange()
     {
-        var cloud = LogEventCensus.ReadProgram(BuiltDll("cloud-ingest/src/Edge.Cloud.Api", "Edge.Cloud.Api"));
+        var cloud = LogEventCensus.ReadProgram(LogEventCensus.BuiltDll("cloud-ingest/src/Edge.Cloud.Api", "Edge.Cloud.Api"));
 
         Assert.NotEmpty(cloud);
         Assert.All(cloud, e => Assert.InRange(e.Id, 20_000, 29_999));
@@ -140,7 +140,7 @@ public sealed partial class LogEventIdTests
                 public static void SomethingElse(ILogger logger) { }
             }
             """);
-        var gateway = LogEventCensus.ReadProgram(BuiltDll("edge-gateway/src/Edge.Gateway", "Edge.Gateway"));
+        var gateway = LogEventCensus.ReadProgram(LogEventCensus.BuiltDll("edge-gateway/src/Edge.Gateway", "Edge.Gateway"));
 
         var collisions = LogEventCensus.Collisions([.. gateway, .. LogEventCensus.Read(library)]);
 
@@ -168,14 +168,6 @@ public sealed partial class LogEventIdTests
 
     private static IEnumerable<int> RegistryIds() =>
         typeof(EventIds).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (int)f.GetRawConstantValue()!);
-
-    /// <summary>The build of a program beside this test's (same configuration).</summary>
-    private static string BuiltDll(string projectDir, string assembly)
-    {
-        var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(TestData.RepoRoot, projectDir, "bin", configuration, "net10.0", assembly + ".dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is missing: build {projectDir} ({configuration}) first");
-    }
 
     /// <summary>Compiles C# (without the logging source generator: the attribute is what the census reads).</summary>
     private static string Compile(string dir, string name, string source, params string[] references)

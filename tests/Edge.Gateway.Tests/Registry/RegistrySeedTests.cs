@@ -1,8 +1,8 @@
+using Edge.Cloud.Contracts;
 using Edge.Gateway.Registry;
 using Edge.Protocol;
 using Edge.Provisioning;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Staff;
+using Edge.Site.Staff;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
 
@@ -75,9 +75,9 @@ public class RegistrySeedTests
         site.AddDevice("dev-b", "Bill Carter", "201", "Willow", DeviceMode.Streaming);
         site.RetireDevice("dev-b");
         var staff = StaffStore.Load(site.Layout.StaffStore);
-        staff.Accounts.Add(new StaffAccount { Username = "sam", PasswordHash = StaffPasswordHash.Create("sam's long password", 1000) });
-        staff.Accounts.Add(new StaffAccount { Username = "nina", PasswordHash = StaffPasswordHash.Create("nina's long password", 1000), Enabled = false });
-        staff.Save(site.Layout.StaffStore);
+        staff.Accounts.Add(new StaffAccount { Username = "sam", PasswordHash = PasswordHash.Create("sam's long password", 1000) });
+        staff.Accounts.Add(new StaffAccount { Username = "nina", PasswordHash = PasswordHash.Create("nina's long password", 1000), Enabled = false });
+        File.WriteAllText(site.Layout.StaffStore, staff.ToJson());
         return site;
     }
 

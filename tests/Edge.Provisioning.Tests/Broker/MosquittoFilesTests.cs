@@ -1,6 +1,6 @@
 using Edge.Provisioning.Broker;
 using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
+using Edge.Site.Inventory;
 
 namespace Edge.Provisioning.Tests.Broker;
 

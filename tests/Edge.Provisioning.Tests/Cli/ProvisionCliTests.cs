@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Edge.Cloud.Contracts;
 using Edge.Firmware.Core;
 using Edge.Provisioning.Crypto;
 using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
-using Edge.Provisioning.Staff;
+using Edge.Site.Inventory;
+using Edge.Site.Staff;
 using Edge.TestKit;
 
 namespace Edge.Provisioning.Tests.Cli;
@@ -225,14 +226,14 @@ public sealed class ProvisionCliTests : IDisposable
         Assert.True(r.ExitCode == 0, r.All);
         StaffAccount admin = Assert.Single(StaffStore.Load(_layout.StaffStore).Accounts);
         Assert.Equal(StaffRole.Administrator, admin.Role);
-        Assert.True(StaffPasswordHash.Verify("From-A-File-Pass-77", admin.PasswordHash));
+        Assert.True(PasswordHash.Verify("From-A-File-Pass-77", admin.PasswordHash));
         Assert.DoesNotContain("From-A-File-Pass-77", File.ReadAllText(_layout.StaffStore), StringComparison.Ordinal);
     }
 
     [Fact]
     public void InitSite_CloudIssuedKeyFile_IsStoredForTheGatewayAndNeverPrinted()
     {
-        string key = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        string key = Edge.Cloud.Contracts.GatewayKey.New();
         string file = _temp.File("cloud.key");
         File.WriteAllText(file, key + "\n");
 
@@ -253,7 +254,7 @@ public sealed class ProvisionCliTests : IDisposable
     public void InitSite_CloudIssuedKeyWithoutItsGatewayId_IsRefused_NotGuessedFromTheSite()
     {
         string file = _temp.File("cloud.key");
-        File.WriteAllText(file, Edge.Provisioning.Crypto.Secrets.NewCloudKey() + "\n");
+        File.WriteAllText(file, Edge.Cloud.Contracts.GatewayKey.New() + "\n");
 
         CliResult r = Cli.InitSite(_dir, "--cloud-url", "https://cloud.example.org", "--cloud-key-file", file);
         CliResult bad = Cli.InitSite(_dir, "--cloud-url", "https://cloud.example.org", "--cloud-key-file", file, "--cloud-gateway-id", "oak gw/1");
@@ -351,11 +352,11 @@ public sealed class ProvisionCliTests : IDisposable
     [Fact]
     public void CloudKey_RotatedKey_ReplacesTheOldInTheGatewaySettings_0600_NeverPrinted()
     {
-        string old = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        string old = Edge.Cloud.Contracts.GatewayKey.New();
         string file = _temp.File("cloud.key");
         File.WriteAllText(file, old + "\n");
         Init("--cloud-url", "https://cloud.example.org", "--cloud-key-file", file, "--cloud-gateway-id", "oak-gw-1");
-        string rotated = Edge.Provisioning.Crypto.Secrets.NewCloudKey();
+        string rotated = Edge.Cloud.Contracts.GatewayKey.New();
         File.WriteAllText(file, rotated + "\n");
 
         CliResult r = Cli.Run("", "cloud-key", "--dir", _dir, "--key-file", file);
@@ -375,7 +376,7 @@ public sealed class ProvisionCliTests : IDisposable
     {
         Init();
         string file = _temp.File("cloud.key");
-        File.WriteAllText(file, Edge.Provisioning.Crypto.Secrets.NewCloudKey() + "\n");
+        File.WriteAllText(file, Edge.Cloud.Contracts.GatewayKey.New() + "\n");
 
         CliResult noCloud = Cli.Run("", "cloud-key", "--dir", _dir, "--key-file", file);
         CliResult malformed = Cli.Run("edgegw_short\n", "cloud-key", "--dir", _dir);

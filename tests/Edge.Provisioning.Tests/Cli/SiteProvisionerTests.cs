@@ -1,5 +1,5 @@
 using Edge.Protocol;
-using Edge.Provisioning.Inventory;
+using Edge.Site.Inventory;
 using Edge.TestKit;
 
 namespace Edge.Provisioning.Tests.Cli;

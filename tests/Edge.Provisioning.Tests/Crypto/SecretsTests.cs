@@ -1,5 +1,6 @@
 using System.Text;
 using Edge.Provisioning.Crypto;
+using Edge.Site;
 
 namespace Edge.Provisioning.Tests.Crypto;
 
@@ -15,7 +16,7 @@ public sealed class SecretsTests
     [InlineData("foobar", "MZXW6YTBOI")]
     public void Base32_Rfc4648Vectors_MatchWithoutPadding(string input, string expected)
     {
-        Assert.Equal(expected, Secrets.Base32(Encoding.ASCII.GetBytes(input)));
+        Assert.Equal(expected, Base32.Encode(Encoding.ASCII.GetBytes(input)));
     }
 
     [Fact]

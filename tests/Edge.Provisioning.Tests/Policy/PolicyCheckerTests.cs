@@ -1,5 +1,5 @@
-using Edge.Provisioning.Policy;
-using Edge.Provisioning.Staff;
+using Edge.Site.Policy;
+using Edge.Site.Staff;
 
 namespace Edge.Provisioning.Tests.Policy;
 

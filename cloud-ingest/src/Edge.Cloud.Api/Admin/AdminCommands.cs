@@ -1,5 +1,6 @@
 using Edge.Cloud.Api.Ingest;
 using Edge.Cloud.Api.Security;
+using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
 
 namespace Edge.Cloud.Api.Admin;
@@ -50,7 +51,7 @@ public sealed class AdminCommands(IDirectoryStore directory, ICredentialStore cr
     public async Task<string> CreateGatewayAsync(string gatewayId, string siteId, CancellationToken ct = default)
     {
         RequireId(gatewayId, "gateway id");
-        var key = Secrets.NewGatewayKey();
+        var key = GatewayKey.New();
         await CreateGatewayCoreAsync(gatewayId, siteId, Secrets.Hash(key), ct).ConfigureAwait(false);
         return key;
     }
@@ -87,7 +88,7 @@ public sealed class AdminCommands(IDirectoryStore directory, ICredentialStore cr
             RequireGatewayKey(onSiteKey);
         }
 
-        var key = onSiteKey ?? Secrets.NewGatewayKey();
+        var key = onSiteKey ?? GatewayKey.New();
         var hash = Secrets.Hash(key);
         var now = time.GetUtcNow();
         var end = now + window;
@@ -109,7 +110,7 @@ public sealed class AdminCommands(IDirectoryStore directory, ICredentialStore cr
         await RequireGatewayAsync(gatewayId, ct).ConfigureAwait(false);
 
     /// <summary>Creates a user with a random password and an API token (the only time they are visible).</summary>
-    public async Task<NewUserSecrets> CreateUserAsync(string orgId, string username, int passwordIterations = PasswordHasher.DefaultIterations, CancellationToken ct = default)
+    public async Task<NewUserSecrets> CreateUserAsync(string orgId, string username, int passwordIterations = PasswordHash.DefaultIterations, CancellationToken ct = default)
     {
         if (username.Length is 0 or > 200)
         {
@@ -118,7 +119,7 @@ public sealed class AdminCommands(IDirectoryStore directory, ICredentialStore cr
 
         var userId = "u-" + Guid.NewGuid().ToString("N");
         var password = Secrets.NewPassword();
-        await directory.CreateUserAsync(userId, orgId, username, PasswordHasher.Hash(password, passwordIterations), time.GetUtcNow(), ct).ConfigureAwait(false);
+        await directory.CreateUserAsync(userId, orgId, username, PasswordHash.Create(password, passwordIterations), time.GetUtcNow(), ct).ConfigureAwait(false);
         await credentials.AppendAuditAsync(Audit(AuditActions.UserCreated, userId, $"user name {username}, organisation {orgId}"), ct).ConfigureAwait(false);
         var token = await IssueTokenCoreAsync(userId, null, ct).ConfigureAwait(false);
         return new NewUserSecrets(userId, password, token.Token);
@@ -218,9 +219,9 @@ public sealed class AdminCommands(IDirectoryStore directory, ICredentialStore cr
 
     private static void RequireGatewayKey(string key)
     {
-        if (!key.StartsWith(Secrets.GatewayKeyPrefix, StringComparison.Ordinal) || key.Length < Secrets.GatewayKeyPrefix.Length + 40)
+        if (!GatewayKey.IsWellFormed(key))
         {
-            throw new ArgumentException($"A gateway key starts with '{Secrets.GatewayKeyPrefix}' and carries at least 40 random characters.", nameof(key));
+            throw new ArgumentException($"A gateway key is '{GatewayKey.Prefix}' and {GatewayKey.RandomCharacters} base64url characters (as the admin command or edge provision makes it).", nameof(key));
         }
     }
 

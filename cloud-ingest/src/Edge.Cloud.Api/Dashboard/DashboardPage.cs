@@ -6,6 +6,7 @@ using Edge.Cloud.Api.Diagnostics;
 using Edge.Cloud.Api.Query;
 using Edge.Cloud.Api.Reporting;
 using Edge.Cloud.Api.Security;
+using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -54,7 +55,7 @@ public static class DashboardPage
         var username = form["username"].ToString();
         var password = form["password"].ToString();
         var user = username.Length is > 0 and <= 200 ? await directory.FindUserByUsernameAsync(username, context.RequestAborted).ConfigureAwait(false) : null;
-        if (!PasswordHasher.Verify(password, user?.PasswordHash) || user is null)
+        if (!PasswordHash.Verify(password, user?.PasswordHash) || user is null)
         {
             Log.LoginFailed(logger, username.Length);
             return Html(context, LoginHtml("Wrong user name or password."), StatusCodes.Status401Unauthorized);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Edge.Cloud.Api.Diagnostics;
+using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ internal sealed class BearerKeyHandler(
 
         var hash = Secrets.Hash(key);
         var now = time.GetUtcNow();
-        if (key.StartsWith(Secrets.GatewayKeyPrefix, StringComparison.Ordinal))
+        if (key.StartsWith(GatewayKey.Prefix, StringComparison.Ordinal))
         {
             var gateway = await directory.FindGatewayByKeyHashAsync(hash, now, Context.RequestAborted).ConfigureAwait(false);
             if (gateway is null || !Secrets.Matches(key, gateway.KeyHash))

@@ -4,16 +4,14 @@ using System.Text;
 namespace Edge.Cloud.Api.Security;
 
 /// <summary>
-/// Gateway keys and user API tokens: 32 random bytes, base64url, with a prefix that says what they are.
+/// Gateway keys (their format: <see cref="Edge.Cloud.Contracts.GatewayKey"/>) and user API tokens: 32 random bytes,
+/// base64url, with a prefix that says what they are.
 /// Only the SHA-256 of a key is stored. A plain hash (no salt, no stretching) is enough because the
 /// key has 256 bits of entropy: there is nothing to guess.
 /// </summary>
 public static class Secrets
 {
-    public const string GatewayKeyPrefix = "edgegw_";
     public const string UserTokenPrefix = "edgeusr_";
-
-    public static string NewGatewayKey() => GatewayKeyPrefix + RandomBase64Url(32);
 
     public static string NewUserToken() => UserTokenPrefix + RandomBase64Url(32);
 

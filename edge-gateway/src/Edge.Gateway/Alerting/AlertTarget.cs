@@ -3,7 +3,7 @@ using Edge.Alerting;
 namespace Edge.Gateway.Alerting;
 
 /// <summary>
-/// One policy target, <c>scheme:address</c>, as <c>Edge.Provisioning.Policy.EscalationStep.Notify</c> holds it,
+/// One policy target, <c>scheme:address</c>, as <c>Edge.Site.Policy.EscalationStep.Notify</c> holds it,
 /// and the channel kind that carries it: <c>espa:</c>/<c>pager:</c> → ESPA call address; <c>sip:</c> → SIP
 /// handset (extension or <c>user@host</c>); <c>phone:</c> (SMS gateway) and <c>webhook:</c> → the webhook channel;
 /// <c>staff:</c> → that staff member's devices (<see cref="EscalationOptions.Staff"/>); <c>page:</c> → the staff

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Edge.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Registry;
-using Edge.Provisioning.Policy;
+using Edge.Site.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,7 @@ namespace Edge.Gateway.Alerting;
 
 /// <summary>
 /// How the gateway escalates incidents. Who is alerted (tiers per unit and time of day) is in the site's
-/// escalation policy file (<see cref="PolicyFile"/>, model <c>Edge.Provisioning.Policy.EscalationPolicy</c>);
+/// escalation policy file (<see cref="PolicyFile"/>, model <c>Edge.Site.Policy.EscalationPolicy</c>);
 /// these settings are the engine's behaviour around it.
 /// </summary>
 public sealed class EscalationOptions

@@ -1,8 +1,8 @@
 using Edge.Alerting;
 using Edge.Gateway.Registry;
-using Edge.Provisioning;
-using Edge.Provisioning.Policy;
-using Edge.Provisioning.Staff;
+using Edge.Site;
+using Edge.Site.Policy;
+using Edge.Site.Staff;
 using Microsoft.Extensions.Configuration;
 
 namespace Edge.Gateway.Alerting;
@@ -259,7 +259,7 @@ public sealed class EscalationPolicySource
             {
                 staff = StaffStore.Load(staffPath);
             }
-            catch (ProvisioningException e)
+            catch (SiteFileException e)
             {
                 errors.Add($"staff store: {e.Message}");
             }
@@ -272,7 +272,7 @@ public sealed class EscalationPolicySource
                 policy = EscalationPolicy.Load(policyPath);
                 zone = TimeZoneInfo.FindSystemTimeZoneById(policy.TimeZone);
             }
-            catch (ProvisioningException e)
+            catch (SiteFileException e)
             {
                 errors.Add($"escalation policy: {e.Message}");
             }

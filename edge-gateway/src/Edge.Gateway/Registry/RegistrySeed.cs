@@ -1,5 +1,5 @@
-using Edge.Provisioning.Inventory;
-using Edge.Provisioning.Staff;
+using Edge.Site.Inventory;
+using Edge.Site.Staff;
 using Microsoft.Extensions.Configuration;
 
 namespace Edge.Gateway.Registry;

@@ -1,6 +1,6 @@
-using Edge.Provisioning;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Staff;
+using Edge.Cloud.Contracts;
+using Edge.Site;
+using Edge.Site.Staff;
 
 namespace Edge.Gateway.StaffPage;
 
@@ -31,7 +31,7 @@ internal readonly record struct SignInOutcome(SignInResult Result, StaffAccount?
 /// </summary>
 internal sealed class StaffAccounts(string? path, SignInThrottle throttle, PasswordCheckQueue checks)
 {
-    private static readonly string DummyHash = StaffPasswordHash.Create("not-a-password-" + Guid.NewGuid().ToString("N"));
+    private static readonly string DummyHash = PasswordHash.Create("not-a-password-" + Guid.NewGuid().ToString("N"));
     private readonly Lock _lock = new();
     private StaffStore? _store;
     private DateTime _storeWrittenAt;
@@ -116,7 +116,7 @@ internal sealed class StaffAccounts(string? path, SignInThrottle throttle, Passw
 
             return store;
         }
-        catch (ProvisioningException)
+        catch (SiteFileException)
         {
             lock (_lock)
             {

@@ -2,10 +2,10 @@ using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Threading.Channels;
+using Edge.Cloud.Contracts;
 using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Storage;
-using Edge.Provisioning.Crypto;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -62,7 +62,7 @@ public sealed partial class StaffPageServer(
         var staffPath = o.StaffStoreFile is { Length: > 0 } p ? p
             : configuration["Alerting:Escalation:StaffStoreFile"] is { Length: > 0 } a ? a
             : configuration["Site:StaffStore"];
-        _checks = new PasswordCheckQueue(StaffPasswordHash.Verify, o.PasswordCheckWorkers, o.PasswordCheckQueue);
+        _checks = new PasswordCheckQueue(PasswordHash.Verify, o.PasswordCheckWorkers, o.PasswordCheckQueue);
         var accounts = new StaffAccounts(staffPath, new SignInThrottle(o, time), _checks);
         var sessions = new StaffSessions(services.GetRequiredService<GatewayDatabase>(), o, time);
         var views = new StaffPageViews(services, time);
@@ -207,7 +207,7 @@ public sealed partial class StaffPageServer(
             yield break;
         }
 
-        foreach (var account in Edge.Provisioning.Staff.StaffStore.Load(path).Accounts.Where(a => a.Enabled))
+        foreach (var account in Edge.Site.Staff.StaffStore.Load(path).Accounts.Where(a => a.Enabled))
         {
             if (!registry.TryGetStaff(account.Username, out _))
             {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Edge.Gateway.Storage;
-using Edge.Provisioning.Crypto;
+using Edge.Site;
 using Edge.Uplink;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -86,7 +86,7 @@ public sealed class ResidentPseudonyms(GatewayDatabase database, IOptions<Reside
     {
         ArgumentNullException.ThrowIfNull(key);
         var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"edge.resident-ref.v1\0{siteId}\0{residentId}"));
-        return "r-" + Secrets.Base32(mac.AsSpan(0, 12)).ToLowerInvariant()[..20];
+        return "r-" + Base32.Encode(mac.AsSpan(0, 12)).ToLowerInvariant()[..20];
     }
 
     private async Task<byte[]> EnsureAsync(CancellationToken ct)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Edge.Protocol;
 using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
+using Edge.Site.Inventory;
 
 namespace Edge.Provisioning.Broker;
 

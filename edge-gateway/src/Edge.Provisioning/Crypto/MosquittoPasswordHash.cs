@@ -25,7 +25,7 @@ public static class MosquittoPasswordHash
     /// about a minute on a Pi, during which no fall reaches the gateway. The broker accepts any count
     /// (tested with 10,000 and 200,000).
     /// </summary>
-    public const int DefaultIterations = 10_000;
+    public const int DefaultIterations = Edge.Site.Inventory.BrokerSettings.DefaultPasswordIterations;
 
     /// <summary>Salt length mosquitto_passwd uses.</summary>
     public const int SaltBytes = 12;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Inventory;
+using Edge.Cloud.Contracts;
+using Edge.Site.Inventory;
 
 namespace Edge.Provisioning.Files;
 
@@ -27,9 +27,9 @@ public static class GatewaySettingsFile
     public static void SetCloudKey(SiteLayout layout, string key)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        if (!Secrets.IsCloudKey(key))
+        if (!GatewayKey.IsWellFormed(key))
         {
-            throw new ProvisioningException($"That is not a cloud gateway key ('{Secrets.CloudKeyPrefix}' and 43 base64url characters).");
+            throw new ProvisioningException($"That is not a cloud gateway key ('{GatewayKey.Prefix}' and 43 base64url characters).");
         }
 
         JsonObject settings = Load(layout);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Edge.Provisioning.Crypto;
+namespace Edge.Site.Staff;
 
 /// <summary>
 /// Refuses passwords people pick first (NIST SP 800-63B §5.1.1.2: check against commonly used and expected
@@ -122,8 +122,8 @@ public static class CommonPasswords
 
     private static HashSet<string> Load()
     {
-        using Stream stream = typeof(CommonPasswords).Assembly.GetManifestResourceStream("Edge.Provisioning.common-passwords.txt")
-            ?? throw new InvalidOperationException("common-passwords.txt is not embedded in Edge.Provisioning");
+        using Stream stream = typeof(CommonPasswords).Assembly.GetManifestResourceStream("Edge.Site.common-passwords.txt")
+            ?? throw new InvalidOperationException("common-passwords.txt is not embedded in Edge.Site");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var list = new HashSet<string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)

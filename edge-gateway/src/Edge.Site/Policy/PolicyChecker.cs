@@ -1,7 +1,7 @@
 using System.Globalization;
-using Edge.Provisioning.Staff;
+using Edge.Site.Staff;
 
-namespace Edge.Provisioning.Policy;
+namespace Edge.Site.Policy;
 
 /// <summary>How bad a policy finding is.</summary>
 public enum FindingSeverity

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Edge.Provisioning.Crypto;
-using Edge.Provisioning.Files;
-using Edge.Provisioning.Inventory;
+using Edge.Site.Inventory;
 
-namespace Edge.Provisioning.Staff;
+namespace Edge.Site.Staff;
 
 /// <summary>What a staff account may do on the staff page.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<StaffRole>))]
@@ -17,7 +15,7 @@ public enum StaffRole
     Administrator,
 }
 
-/// <summary>A staff-page account. The password is only ever stored as a <see cref="StaffPasswordHash"/>.</summary>
+/// <summary>A staff-page account. The password is only ever stored as its hash (<c>Edge.Cloud.Contracts.PasswordHash</c>).</summary>
 public sealed class StaffAccount
 {
     /// <summary>Login name: 1–64 characters of a–z, 0–9, '.', '_' and '-'.</summary>
@@ -26,7 +24,7 @@ public sealed class StaffAccount
     /// <summary>Role.</summary>
     public StaffRole Role { get; set; } = StaffRole.Staff;
 
-    /// <summary>PBKDF2-SHA256 hash (<see cref="StaffPasswordHash"/>).</summary>
+    /// <summary>PBKDF2-SHA256 hash (<c>Edge.Cloud.Contracts.PasswordHash</c>).</summary>
     public string PasswordHash { get; set; } = "";
 
     /// <summary>False once disabled: the account can no longer log in or be alerted.</summary>
@@ -41,7 +39,7 @@ public sealed class StaffAccount
 
 /// <summary>
 /// The site's staff accounts (<c>staff/staff.json</c>, 0600). Written by the provisioning CLI; the
-/// gateway reads it for staff-page logins (<see cref="FindEnabled"/> then <see cref="StaffPasswordHash.Verify"/>)
+/// gateway reads it for staff-page logins (<see cref="FindEnabled"/>, then the account's hash is checked with <c>Edge.Cloud.Contracts.PasswordHash</c>)
 /// and re-reads it when it changes.
 /// </summary>
 public sealed class StaffStore
@@ -66,21 +64,20 @@ public sealed class StaffStore
     {
         if (!File.Exists(path))
         {
-            throw new ProvisioningException($"No staff store at {path}. Run 'init site' first.");
+            throw new SiteFileException($"No staff store at {path}. Run 'init site' first.");
         }
 
         try
         {
             StaffStore? store = JsonSerializer.Deserialize<StaffStore>(File.ReadAllText(path), SiteInventoryJson.Options);
-            return store is { Version: 1 } ? store : throw new ProvisioningException($"{path} is not a version 1 staff store.");
+            return store is { Version: 1 } ? store : throw new SiteFileException($"{path} is not a version 1 staff store.");
         }
         catch (JsonException ex)
         {
-            throw new ProvisioningException($"{path} is not valid JSON: {ex.Message}", ex);
+            throw new SiteFileException($"{path} is not valid JSON: {ex.Message}", ex);
         }
     }
 
-    /// <summary>Writes the store atomically, 0600.</summary>
-    public void Save(string path) =>
-        UnixFiles.WriteText(path, JsonSerializer.Serialize(this, SiteInventoryJson.Options) + "\n", UnixFiles.Secret);
+    /// <summary>The store as written to its file (the provisioning CLI writes it 0600).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, SiteInventoryJson.Options) + "\n";
 }

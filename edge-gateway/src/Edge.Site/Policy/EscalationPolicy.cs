@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Edge.Provisioning.Inventory;
+using Edge.Site.Inventory;
 
-namespace Edge.Provisioning.Policy;
+namespace Edge.Site.Policy;
 
 /// <summary>
 /// Who is alerted, and in which order, when a fall or call is raised in a unit: one policy per site
@@ -55,17 +55,17 @@ public sealed class EscalationPolicy
     {
         if (!File.Exists(path))
         {
-            throw new ProvisioningException($"No escalation policy at {path}.");
+            throw new SiteFileException($"No escalation policy at {path}.");
         }
 
         try
         {
             return JsonSerializer.Deserialize<EscalationPolicy>(File.ReadAllText(path), SiteInventoryJson.Options)
-                ?? throw new ProvisioningException($"{path} is empty.");
+                ?? throw new SiteFileException($"{path} is empty.");
         }
         catch (JsonException ex)
         {
-            throw new ProvisioningException($"{path} is not a valid escalation policy: {ex.Message}", ex);
+            throw new SiteFileException($"{path} is not a valid escalation policy: {ex.Message}", ex);
         }
     }
 

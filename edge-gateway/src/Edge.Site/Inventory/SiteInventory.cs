@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Edge.Provisioning.Inventory;
+namespace Edge.Site.Inventory;
 
 /// <summary>
 /// The site inventory (<c>site.json</c>): who wears which sensor in which room, the broker's settings
@@ -72,8 +72,14 @@ public sealed class BrokerSettings
     /// </summary>
     public string? User { get; set; }
 
+    /// <summary>
+    /// PBKDF2 iterations of new broker password-file entries: 10,000, about 100 times mosquitto_passwd's default
+    /// (why not more: <c>Edge.Provisioning.Crypto.MosquittoPasswordHash</c>).
+    /// </summary>
+    public const int DefaultPasswordIterations = 10_000;
+
     /// <summary>PBKDF2 iterations for new password-file entries.</summary>
-    public int PasswordIterations { get; set; } = Crypto.MosquittoPasswordHash.DefaultIterations;
+    public int PasswordIterations { get; set; } = DefaultPasswordIterations;
 }
 
 /// <summary>An MQTT account: user name and its Mosquitto hash (never the password).</summary>
@@ -169,7 +175,7 @@ public static class SiteInventoryJson
     {
         if (!File.Exists(path))
         {
-            throw new ProvisioningException($"No site inventory at {path}. Run 'init site' first, or pass the site folder with --dir.");
+            throw new SiteFileException($"No site inventory at {path}. Run 'init site' first, or pass the site folder with --dir.");
         }
 
         try
@@ -177,14 +183,14 @@ public static class SiteInventoryJson
             SiteInventory? inventory = JsonSerializer.Deserialize<SiteInventory>(File.ReadAllText(path), Options);
             if (inventory is null || inventory.Version != 1 || !Edge.Protocol.WireFormat.IsValidId(inventory.SiteId))
             {
-                throw new ProvisioningException($"{path} is not a version 1 site inventory with a valid site id.");
+                throw new SiteFileException($"{path} is not a version 1 site inventory with a valid site id.");
             }
 
             return inventory;
         }
         catch (JsonException ex)
         {
-            throw new ProvisioningException($"{path} is not valid JSON: {ex.Message}", ex);
+            throw new SiteFileException($"{path} is not valid JSON: {ex.Message}", ex);
         }
     }
 }
