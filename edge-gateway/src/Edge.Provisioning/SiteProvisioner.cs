@@ -597,7 +597,7 @@ public sealed class SiteProvisioner
 
         if (r.CloudKey is not null && (r.CloudUrl is null || !GatewayKey.IsWellFormed(r.CloudKey)))
         {
-            errors.Add("The cloud gateway key must come with --cloud-url and look like edgegw_ followed by 43 base64url characters (as the cloud's admin command prints it).");
+            errors.Add($"The cloud gateway key must come with --cloud-url and look like {GatewayKey.Prefix} followed by {GatewayKey.RandomCharacters} base64url characters (as the cloud's admin command prints it).");
         }
 
         // A key the cloud issued belongs to the gateway id it was created under; only the technician knows it, and a
