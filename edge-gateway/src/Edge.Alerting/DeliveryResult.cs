@@ -93,6 +93,12 @@ public interface IDeliveryAttemptRecorder
 {
     /// <summary>Stores one attempt. Called on the channel's send path: keep it short.</summary>
     ValueTask RecordAsync(DeliveryAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes when every attempt recorded before the call is stored, so a reader sees it (a recorder may queue
+    /// attempts and write them later; the escalation engine flushes before it reads which pages are outstanding).
+    /// </summary>
+    Task FlushAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A recorder that keeps nothing, for tools and tests that do not look at attempts.</summary>
@@ -103,4 +109,7 @@ public sealed class NullDeliveryAttemptRecorder : IDeliveryAttemptRecorder
 
     /// <inheritdoc />
     public ValueTask RecordAsync(DeliveryAttempt attempt, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -16,4 +16,7 @@ public sealed class RecordingRecorder : IDeliveryAttemptRecorder
         _attempts.Enqueue(attempt);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Nothing to wait for: attempts are kept as they are recorded.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

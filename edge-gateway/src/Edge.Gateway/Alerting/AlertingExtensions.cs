@@ -27,6 +27,7 @@ public static class AlertingExtensions
         services.AddOptions<EscalationOptions>().Bind(config.GetSection(EscalationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EscalationOptions>, EscalationOptionsValidator>();
         services.AddSingleton<EscalationPolicySource>();
+        services.AddSingleton<EscalationPolicyCheck>();
         services.AddSingleton<EscalationStore>();
         services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<IIncidentTransitionObserver>(sp => sp.GetRequiredService<EscalationStore>());
@@ -66,6 +67,17 @@ public static class AlertingExtensions
         }
 
         services.AddHostedService<AlertChannelStarter>();
+
+        // The engine's parts (see EscalationEngine): one of each per gateway.
+        services.AddSingleton<EscalationWork>();
+        services.AddSingleton<ChannelFaultMonitor>();
+        services.AddSingleton<AlertRouter>();
+        services.AddSingleton(sp => new NonUrgentGate(sp.GetRequiredService<IOptions<EscalationOptions>>().Value, sp.GetRequiredService<EscalationPolicySource>().ToLocal));
+        services.AddSingleton<AcceptanceHandler>();
+        services.AddSingleton<UnsavedMoves>();
+        services.AddSingleton<AlertDispatcher>();
+        services.AddSingleton<UnstoredAlarmPager>();
+        services.AddSingleton<EscalationStepper>();
         services.AddSingleton<EscalationEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationEngine>());
         return builder;

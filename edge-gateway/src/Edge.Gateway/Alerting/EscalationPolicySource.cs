@@ -190,25 +190,6 @@ public sealed class EscalationPolicySource
         return null;
     }
 
-    /// <summary>Units with residents wearing a device: from the registry, and from the seed file when one is configured.</summary>
-    internal static IReadOnlyCollection<string> UnitsInUse(IDeviceRegistry registry, SiteFile? seed)
-    {
-        var units = new HashSet<string>(registry.Assignments.Select(a => a.UnitId).OfType<string>(), StringComparer.Ordinal);
-        if (seed is { } site)
-        {
-            var worn = site.Devices.Select(d => d.Resident).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            foreach (var r in site.Residents.Where(r => worn.Contains(r.Id) && r.Room is not null))
-            {
-                if (site.Rooms.Find(x => x.Id == r.Room) is { } room)
-                {
-                    units.Add(room.Unit);
-                }
-            }
-        }
-
-        return units;
-    }
-
     private IEnumerable<string> Effective(string target, IReadOnlySet<ChannelKind> channels, SortedSet<string> notes)
     {
         if (!AlertTarget.TryParse(target, out var t))

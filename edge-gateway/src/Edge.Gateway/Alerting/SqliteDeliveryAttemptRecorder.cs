@@ -49,10 +49,10 @@ public sealed partial class SqliteDeliveryAttemptRecorder : IDeliveryAttemptReco
     }
 
     /// <summary>Completes when every attempt queued before the call is committed.</summary>
-    public Task FlushAsync(CancellationToken ct = default)
+    public Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _queue.Writer.TryWrite(new Item(null, done)) ? done.Task.WaitAsync(ct) : Task.CompletedTask;
+        return _queue.Writer.TryWrite(new Item(null, done)) ? done.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

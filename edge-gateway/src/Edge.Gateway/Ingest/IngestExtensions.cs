@@ -1,4 +1,5 @@
 using Edge.Gateway.Incidents;
+using Edge.Gateway.Registry;
 using Edge.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,7 @@ public static class IngestExtensions
                 // No built-in site: a provisioned gateway names its site in Site:Id.
                 if (string.IsNullOrEmpty(o.SiteId))
                 {
-                    o.SiteId = configuration["Site:Id"] ?? "";
+                    o.SiteId = SiteIdentity.From(configuration).Id;
                 }
             })
             .ValidateDataAnnotations()
@@ -55,7 +56,7 @@ public static class IngestExtensions
                 // processed, and MQTT 5's receive maximum sizes the window of those held (3.1.1 would be
                 // capped at the broker's max_inflight_messages, 20 by default).
                 mqtt.CleanSession = false;
-                mqtt.ClientId ??= $"edge-gateway-{(configuration["Ingest:SiteId"] is { Length: > 0 } site ? site : configuration["Site:Id"])}";
+                mqtt.ClientId ??= $"edge-gateway-{SiteIdentity.From(configuration).Id}";
                 mqtt.ProtocolVersion = MqttProtocolVersion.V500;
                 mqtt.ManualAcknowledgement = true;
                 if (mqtt.ReceiveMaximum == 0)

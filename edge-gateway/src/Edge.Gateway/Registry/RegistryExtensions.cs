@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +8,10 @@ namespace Edge.Gateway.Registry;
 
 public static class RegistryExtensions
 {
-    /// <summary>The registry (sites, units, rooms, residents, devices, staff) and its optional seed file.</summary>
+    /// <summary>The registry (sites, units, rooms, residents, devices, staff), its optional seed file, and the site's identity.</summary>
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(sp => SiteIdentity.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddOptions<RegistryOptions>()
             .Bind(builder.Configuration.GetSection(RegistryOptions.SectionName))
             .Validate(o => o.SeedFile is null || File.Exists(o.SeedFile), "Registry:SeedFile names a file that does not exist.")
