@@ -3,7 +3,6 @@ using Edge.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Gateway.Alerting;
 
@@ -56,22 +55,7 @@ internal sealed partial class EscalationEngine(
     {
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
-        // Checked once, at start-up validation (which normally has already stopped a gateway with errors).
-        var (errors, warnings) = check.Result;
-        foreach (var w in warnings)
-        {
-            Log.PolicyWarning(logger, w);
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(EscalationOptions.SectionName, typeof(EscalationOptions), errors);
-        }
-
-        if (policy.Policy is null)
-        {
-            Log.NoPolicy(logger, EscalationOptions.SectionName);
-        }
+        check.ConfirmAtStart(); // the policy was checked at start-up validation; its warnings are logged now
 
         work.Begin();
         faults.Attach(dispatcher.RepageAsync);
@@ -254,11 +238,5 @@ internal sealed partial class EscalationEngine(
     {
         [LoggerMessage(EventId = EventIds.EscalationStarted, Level = LogLevel.Information, Message = "Escalation running: policy {Policy}, channels {Channels}; {Active} open escalation(s) resumed ({Created} re-created from open incidents)")]
         public static partial void Started(ILogger logger, string policy, string channels, int active, int created);
-
-        [LoggerMessage(EventId = EventIds.NoPolicy, Level = LogLevel.Warning, Message = "No escalation policy configured ({Section}:PolicyFile or Site:EscalationPolicy): incidents are shown on the staff page but nobody is paged")]
-        public static partial void NoPolicy(ILogger logger, string section);
-
-        [LoggerMessage(EventId = EventIds.PolicyWarning, Level = LogLevel.Warning, Message = "Escalation policy: {Warning}")]
-        public static partial void PolicyWarning(ILogger logger, string warning);
     }
 }

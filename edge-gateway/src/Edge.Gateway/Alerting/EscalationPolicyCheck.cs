@@ -1,6 +1,8 @@
 using Edge.Alerting;
 using Edge.Gateway.Registry;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Gateway.Alerting;
 
@@ -8,18 +10,20 @@ namespace Edge.Gateway.Alerting;
 /// The one check of the escalation policy against this gateway, run once at start-up: the site it serves
 /// (<see cref="SiteIdentity"/>), the units with residents wearing a device (the registry database and the
 /// configured seed), and the channels it has. The options validator reports its errors, so a gap stops the gateway
-/// at boot; the engine logs its warnings when it starts.
+/// at boot; the engine has its warnings logged when it starts (<see cref="ConfirmAtStart"/>). Logs under the
+/// engine's category.
 /// </summary>
-internal sealed class EscalationPolicyCheck
+internal sealed partial class EscalationPolicyCheck
 {
     private readonly EscalationPolicySource _source;
     private readonly DeviceRegistry _registry;
     private readonly IReadOnlySet<ChannelKind> _channels;
     private readonly SiteIdentity _site;
     private readonly IConfiguration _configuration;
+    private readonly ILogger _logger;
     private readonly Lazy<PolicyCheckResult> _result;
 
-    public EscalationPolicyCheck(EscalationPolicySource source, DeviceRegistry registry, IEnumerable<IAlertChannel> channels, SiteIdentity site, IConfiguration configuration)
+    public EscalationPolicyCheck(EscalationPolicySource source, DeviceRegistry registry, IEnumerable<IAlertChannel> channels, SiteIdentity site, IConfiguration configuration, ILogger<EscalationEngine> logger)
     {
         ArgumentNullException.ThrowIfNull(channels);
         _source = source;
@@ -27,11 +31,36 @@ internal sealed class EscalationPolicyCheck
         _channels = channels.Select(c => c.Kind).ToHashSet();
         _site = site;
         _configuration = configuration;
+        _logger = logger;
         _result = new Lazy<PolicyCheckResult>(Run);
     }
 
     /// <summary>What the check found. Runs it the first time (normally from the options validation at start-up).</summary>
     public PolicyCheckResult Result => _result.Value;
+
+    /// <summary>
+    /// Escalation starts: logs the warnings (9021), and when no options validation stopped the gateway before,
+    /// stops it now on the errors. Without a policy, warns (9002) that nobody is paged.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The policy has errors.</exception>
+    public void ConfirmAtStart()
+    {
+        var (errors, warnings) = Result;
+        foreach (var w in warnings)
+        {
+            Log.PolicyWarning(_logger, w);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(EscalationOptions.SectionName, typeof(EscalationOptions), errors);
+        }
+
+        if (_source.Policy is null)
+        {
+            Log.NoPolicy(_logger, EscalationOptions.SectionName);
+        }
+    }
 
     /// <summary>Units with residents wearing a device: from the registry, and from the seed file when one is configured.</summary>
     internal static IReadOnlyCollection<string> UnitsInUse(IDeviceRegistry registry, SiteFile? seed)
@@ -78,6 +107,15 @@ internal sealed class EscalationPolicyCheck
         var (policyErrors, warnings) = _source.Check(siteId, units, _channels);
         errors.AddRange(policyErrors.Select(e => $"escalation policy {_source.PolicyPath ?? "(none)"}: {e}"));
         return new PolicyCheckResult(errors, warnings);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.NoPolicy, Level = LogLevel.Warning, Message = "No escalation policy configured ({Section}:PolicyFile or Site:EscalationPolicy): incidents are shown on the staff page but nobody is paged")]
+        public static partial void NoPolicy(ILogger logger, string section);
+
+        [LoggerMessage(EventId = EventIds.PolicyWarning, Level = LogLevel.Warning, Message = "Escalation policy: {Warning}")]
+        public static partial void PolicyWarning(ILogger logger, string warning);
     }
 }
 
