@@ -16,6 +16,7 @@ public sealed class OptionsTests
             Password = "secret",
             MaxInflightMessages = 50,
             OutgoingQueueCapacity = 10,
+            SocketBufferSize = 1024,
             Tls = new MqttTlsOptions { CaFile = "/nonexistent/ca.crt", CertFile = "/nonexistent/c.crt" },
             Will = new MqttWillOptions { Topic = "sensors/+/status" },
         };
@@ -32,7 +33,8 @@ public sealed class OptionsTests
         Assert.Contains("CertFile and Mqtt:Tls:KeyFile must be given together", text, StringComparison.Ordinal);
         Assert.Contains("file '/nonexistent/c.crt' does not exist", text, StringComparison.Ordinal);
         Assert.Contains("Will:Topic", text, StringComparison.Ordinal);
-        Assert.Equal(9, ex.Failures.Count());
+        Assert.Contains("Mqtt:SocketBufferSize must be 4096..67108864 bytes (was 1024)", text, StringComparison.Ordinal);
+        Assert.Equal(10, ex.Failures.Count());
     }
 
     [Fact]

@@ -66,6 +66,16 @@ public sealed class MqttClientOptions
     /// <summary>QoS 1/2 publishes this client keeps in flight at once (sent, waiting for PUBACK/PUBCOMP).</summary>
     public int MaxInflightMessages { get; set; } = 20;
 
+    /// <summary>
+    /// The socket's receive and send buffer (SO_RCVBUF/SO_SNDBUF), bytes; the kernel caps it at
+    /// <c>net.core.rmem_max</c>/<c>wmem_max</c> (Raspberry Pi OS: 212,992). MQTTnet always sets these, and its
+    /// default (8 KiB) turns off Linux's receive-window autotuning and window scaling: a subscriber that once
+    /// fell behind was then held to a window of a few KiB, about 100 sensor batches a second, for good (measured:
+    /// docs/benchmarks.md, issue 13.6). The gateway receives up to a few hundred KiB a second and must catch up
+    /// after a pause, so the default is 1 MiB.
+    /// </summary>
+    public int SocketBufferSize { get; set; } = 1 << 20;
+
     /// <summary>Capacity of <see cref="IMqttClient.Messages"/>. When full, new messages are dropped and counted (unless <see cref="ManualAcknowledgement"/>).</summary>
     public int IncomingChannelCapacity { get; set; } = 10_000;
 
@@ -186,6 +196,11 @@ public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOpti
         if (options.MaxInflightMessages is < 1 or > 65535)
         {
             errors.Add($"Mqtt:MaxInflightMessages must be 1..65535 (was {options.MaxInflightMessages}).");
+        }
+
+        if (options.SocketBufferSize is < 4096 or > 64 << 20)
+        {
+            errors.Add($"Mqtt:SocketBufferSize must be 4096..67108864 bytes (was {options.SocketBufferSize}).");
         }
 
         if (options.IncomingChannelCapacity < 1)

@@ -65,6 +65,9 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
         return (s.MessagesReceived, s.MessagesDroppedChannelFull);
     }
 
+    /// <summary>The transport's own counters (received, acknowledgements sent or stale, drops, reconnects).</summary>
+    public MqttClientStatistics Statistics => _client.GetStatistics();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -32,6 +32,7 @@ internal sealed class MqttNetConnectionOptions
             {
                 RemoteEndpoint = new DnsEndPoint(options.Host, options.Port),
                 NoDelay = true,
+                BufferSize = options.SocketBufferSize,
                 // MQTTnet's default (linger on, 0 s) closes with RST, which can discard a DISCONNECT the
                 // broker has not read yet, so it would publish the will after a clean close. Close gracefully.
                 LingerState = new LingerOption(false, 0),
