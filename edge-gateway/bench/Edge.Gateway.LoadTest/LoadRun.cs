@@ -20,6 +20,12 @@ internal sealed class LoadOptions
     public string WorkDir { get; set; } = Path.Combine(Path.GetTempPath(), "edge-loadtest");
 
     public string RepoRoot { get; set; } = Directory.GetCurrentDirectory();
+
+    /// <summary>Window second at which the gateway is frozen (SIGSTOP), as a GC pause or a starved core would; null: never.</summary>
+    public int? PauseAtSeconds { get; set; }
+
+    /// <summary>How long the gateway stays frozen before SIGCONT.</summary>
+    public int PauseForSeconds { get; set; }
 }
 
 /// <summary>One measured run: broker, gateway and simulator as separate processes.</summary>
@@ -106,9 +112,24 @@ internal sealed partial class LoadRun(LoadOptions o)
             _inWindow = true;
             var window = Stopwatch.StartNew();
             rss.Add((0, ProcStats.RssMiB(gateway.Id), ProcStats.RssMiB(broker.ProcessId), ProcStats.RssMiB(sim.Id)));
+            var minute = (At: a.At, Gateway: a.GatewayCpu, Broker: a.BrokerCpu, Received: a.Ingest.Received);
+            var paused = false;
             while (window.Elapsed.TotalSeconds < o.DurationSeconds)
             {
                 var next = Math.Min(10 * rss.Count, o.DurationSeconds);
+                if (o.PauseAtSeconds is { } pauseAt && !paused && pauseAt < next)
+                {
+                    // The fault: the gateway freezes mid-stream; the broker keeps its session's messages meanwhile.
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, pauseAt - window.Elapsed.TotalSeconds)), ct);
+                    Signal(gateway.Id, "STOP");
+                    Say(string.Create(CultureInfo.InvariantCulture, $"  t={window.Elapsed.TotalSeconds,4:F0} s  gateway frozen (SIGSTOP) for {o.PauseForSeconds} s"));
+                    await Task.Delay(TimeSpan.FromSeconds(o.PauseForSeconds), ct);
+                    Signal(gateway.Id, "CONT");
+                    Say(string.Create(CultureInfo.InvariantCulture, $"  t={window.Elapsed.TotalSeconds,4:F0} s  gateway resumed (SIGCONT)"));
+                    paused = true;
+                    continue;
+                }
+
                 var wait = next - window.Elapsed.TotalSeconds;
                 if (wait > 0)
                 {
@@ -120,6 +141,17 @@ internal sealed partial class LoadRun(LoadOptions o)
                 EnsureRunning(sim, "simulator");
                 rss.Add((window.Elapsed.TotalSeconds, ProcStats.RssMiB(gateway.Id), ProcStats.RssMiB(broker.ProcessId), ProcStats.RssMiB(sim.Id)));
                 Console.WriteLine($"  t={window.Elapsed.TotalSeconds,4:F0} s  RSS gateway {rss[^1].Gateway:F1} MiB, broker {rss[^1].Broker:F1} MiB, simulator {rss[^1].Sim:F1} MiB; load {ProcStats.LoadAverage()}");
+                if (rss.Count % 6 == 1 || paused && rss.Count % 6 != 1 && window.Elapsed.TotalSeconds - (o.PauseAtSeconds ?? 0) < 90)
+                {
+                    // Each minute (and every 10 s for 90 s after a freeze): what the gateway took in and what it cost.
+                    var now = (At: DateTimeOffset.UtcNow, Gateway: ProcStats.CpuSeconds(gateway.Id), Broker: ProcStats.CpuSeconds(broker.ProcessId),
+                        Received: (await TryIngestAsync(http, ct))?.Received ?? minute.Received);
+                    var n = now.Received - minute.Received;
+                    var dt = (now.At - minute.At).TotalSeconds;
+                    Say(string.Create(CultureInfo.InvariantCulture,
+                        $"  t={window.Elapsed.TotalSeconds,4:F0} s  last {dt:F0} s: gateway received {n / dt:F0}/s; CPU gateway {(now.Gateway - minute.Gateway) / Math.Max(1, n) * 1e6:F1} µs/msg, broker {(now.Broker - minute.Broker) / Math.Max(1, n) * 1e6:F1} µs per gateway msg"));
+                    minute = now;
+                }
             }
 
             var b = await SnapshotAsync(http, broker.ProcessId, gateway.Id, sim.Id, brokerPort, ct);
@@ -147,6 +179,16 @@ internal sealed partial class LoadRun(LoadOptions o)
                 _gatewayLog?.Dispose();
                 _gatewayLog = null;
             }
+        }
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed (exit {kill.ExitCode})");
         }
     }
 

@@ -64,8 +64,13 @@ try
             case "--falls-per-hour": options.FallsPerHour = double.Parse(Value(), CultureInfo.InvariantCulture); break;
             case "--work": options.WorkDir = Path.GetFullPath(Value()); break;
             case "--repo": options.RepoRoot = Path.GetFullPath(Value()); break;
+            case "--pause-gateway":
+                var pause = Value().Split(':');
+                options.PauseAtSeconds = pause.Length == 2 ? int.Parse(pause[0], CultureInfo.InvariantCulture) : throw new ArgumentException("--pause-gateway takes AT:FOR (seconds into the window : seconds frozen)");
+                options.PauseForSeconds = int.Parse(pause[1], CultureInfo.InvariantCulture);
+                break;
             case "-h" or "--help":
-                Console.WriteLine("loadtest [--duration S (300)] [--warmup S (30)] [--devices N (1000)] [--falls-per-hour X (2)] [--work DIR] [--repo DIR]\n" +
+                Console.WriteLine("loadtest [--duration S (300)] [--warmup S (30)] [--devices N (1000)] [--falls-per-hour X (2)] [--pause-gateway AT:FOR] [--work DIR] [--repo DIR]\n" +
                     "loadtest signin --url URL --user NAME --password-file F [--attackers 16] [--attack-sources 1] [--samples 8] [--insecure]");
                 return 0;
             default: throw new ArgumentException($"unknown option {args[i]}");
@@ -75,6 +80,11 @@ try
     if (options.DurationSeconds < 10 || options.WarmupSeconds < 0 || options.Devices < 1 || options.FallsPerHour < 0)
     {
         throw new ArgumentException("--duration at least 10, --warmup not negative, --devices at least 1, --falls-per-hour not negative");
+    }
+
+    if (options.PauseAtSeconds is { } at && (at < 0 || options.PauseForSeconds < 1 || at + options.PauseForSeconds >= options.DurationSeconds))
+    {
+        throw new ArgumentException("--pause-gateway AT:FOR must start inside the window, last at least 1 s and end before the window does");
     }
 
     using var cts = new CancellationTokenSource();
