@@ -13,7 +13,8 @@ namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>
 /// Issue 16.5 / 13.6: on a provisioned site (TLS, password file, the generated ACL) the gateway reads the
-/// broker's drop counter, and a real drop (its own session's queue overflowing) raises a gateway fault.
+/// broker's drop counter, and a real drop (its own session's queue overflowing) raises a gateway fault; its session
+/// probe (SessionLagTests) goes round through the same ACL.
 /// </summary>
 public sealed class BrokerDropTests(ITestOutputHelper output)
 {
@@ -52,6 +53,7 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
             $"--Diagnostics:HttpPort={http.ToString(CultureInfo.InvariantCulture)}",
             "--Supervision:CheckInterval=00:00:00.500",
             "--Mqtt:ReceiveMaximum=10", // a small window, so the broker's queue for the gateway fills quickly
+            "--Supervision:ProbeInterval=00:00:00.200",
         ], dir.Path);
         try
         {
@@ -75,6 +77,9 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
                 await sensor.ConnectAsync(connect.Token);
             }
 
+            // The session probe goes round through the provisioned ACL (care/oakhouse/gateway/probe) before the fault.
+            using var status = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http.ToString(CultureInfo.InvariantCulture)}/") };
+            await UntilAsync(async () => await ProbesReturnedAsync(status) >= 3, "three probes back through the gateway's session");
             await gateway.FreezeAsync();
             var topic = Topics.For("oakhouse", "m5-0001", TopicKind.Event);
             var flood = queued + 10 + 500;
@@ -130,11 +135,26 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
         File.WriteAllText(provisioner.Layout.GatewaySettings, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
+    private static async Task<long> ProbesReturnedAsync(HttpClient status)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await status.GetStringAsync(new Uri("api/ingest", UriKind.Relative)));
+            return doc.RootElement.GetProperty("session").GetProperty("probesReturned").GetInt64();
+        }
+        catch (HttpRequestException)
+        {
+            return 0; // the endpoint is not up yet
+        }
+    }
+
+    private static Task UntilAsync(Func<bool> condition, string what) => UntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         using var cts = new CancellationTokenSource(Wait);
-        while (!condition())
+        while (!await condition())
         {
             try
             {

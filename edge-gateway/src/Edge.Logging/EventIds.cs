@@ -36,6 +36,7 @@ public static class EventIds
     public const int RetainedMessageIgnored = 1014;
     public const int RetainedMessageCleared = 1015;
     public const int RetainedMessageClearFailed = 1016;
+    public const int SessionProbeFailed = 1017;
 
     // 1100–1199 MQTT transport (Edge.Mqtt; also in the simulator and the provision CLI). 1103, 1111, 1113 and
     // 1114 belonged to the hand-written client MQTTnet replaced: retired.

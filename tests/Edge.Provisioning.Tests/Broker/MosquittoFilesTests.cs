@@ -39,7 +39,7 @@ public sealed class MosquittoFilesTests
     }
 
     [Fact]
-    public void RenderAcl_Gateway_ReadsItsSiteAndTheDropCounter_WritesConfig_AndMayWriteAccelAndEventToDeleteRetainedReplays()
+    public void RenderAcl_Gateway_ReadsItsSiteAndTheDropCounter_WritesConfig_MayWriteAccelAndEventToDeleteRetainedReplays_AndOwnsItsProbe()
     {
         string[] lines = MosquittoFiles.RenderAcl(Inventory()).Split('\n');
 
@@ -52,10 +52,12 @@ public sealed class MosquittoFilesTests
                 "topic write care/oak/sensors/+/event",
                 "topic write care/oak/sensors/+/config",
                 "topic read $SYS/broker/publish/messages/dropped",
+                "topic readwrite care/oak/gateway/probe",
             ],
             section);
         Assert.Single(lines, l => l.Contains("$SYS", StringComparison.Ordinal) && !l.StartsWith('#'));
-        Assert.DoesNotContain(lines, l => l.StartsWith("pattern", StringComparison.Ordinal) || l.Contains("readwrite", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("pattern", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("readwrite", StringComparison.Ordinal) && !l.StartsWith('#')); // the probe only
         Assert.DoesNotContain("provision.", string.Join('\n', lines), StringComparison.Ordinal); // none on this (older) inventory
     }
 

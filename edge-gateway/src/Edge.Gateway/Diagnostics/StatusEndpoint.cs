@@ -25,6 +25,7 @@ internal sealed partial class StatusEndpoint(
     IngestPipeline ingest,
     ISensorMessageSource source,
     AcknowledgementLedger acknowledgements,
+    BrokerHealth broker,
     TimeProvider time,
     ILogger<StatusEndpoint> logger) : BackgroundService
 {
@@ -78,7 +79,7 @@ internal sealed partial class StatusEndpoint(
                 "/api/incidents" => WithoutNames(await incidents.ListOpenAsync(ct).ConfigureAwait(false)),
                 "/api/incidents/recent" => WithoutNames(await incidents.ListAsync(time.GetUtcNow().AddDays(-1), time.GetUtcNow().AddMinutes(1), 500, ct).ConfigureAwait(false)),
                 "/api/devices" => supervisor.GetBoard().Select(d => d with { ResidentName = "" }).ToList(),
-                "/api/ingest" => new { totals = ingest.GetTotals(), transport = (source as MqttSensorMessageSource)?.Statistics, acknowledgements = new { held = acknowledgements.Held, releasedEarly = acknowledgements.ReleasedEarly }, devices = ingest.GetDeviceCounters() },
+                "/api/ingest" => new { totals = ingest.GetTotals(), transport = (source as MqttSensorMessageSource)?.Statistics, acknowledgements = new { held = acknowledgements.Held, releasedEarly = acknowledgements.ReleasedEarly }, session = new { probesSent = broker.ProbesSent, probesReturned = broker.ProbesReturned, brokerDropped = broker.Dropped }, devices = ingest.GetDeviceCounters() },
                 "/api/unprotected" => await unprotected.QueryAsync(time.GetUtcNow().AddDays(-1), time.GetUtcNow(), null, ct).ConfigureAwait(false),
                 _ => null,
             };

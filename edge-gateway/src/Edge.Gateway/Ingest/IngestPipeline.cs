@@ -24,6 +24,7 @@ internal sealed partial class IngestPipeline
     private readonly IDeviceRegistry _registry;
     private readonly IncidentRaiser _raiser;
     private readonly IngestOptions _o;
+    private readonly string _probeTopic;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly IngestRefusals _refusals;
@@ -62,6 +63,7 @@ internal sealed partial class IngestPipeline
         var rateLimit = new RateLimitedLog(time, _o.WarningLogInterval);
         _refusals = new IngestRefusals(metrics, rateLimit, logger);
         _scheduler = new FairScheduler(_o);
+        _probeTopic = broker.ProbeTopic;
         _admission = new MessageAdmission(_o, registry, broker, retained, _scheduler, _refusals, time, metrics, logger);
         _handler = new MessageHandler(_o, registry, supervisor, detection, prevention, acks, raiser, _refusals, rateLimit, time, metrics, logger);
     }
@@ -103,6 +105,7 @@ internal sealed partial class IngestPipeline
         Topics.AllDevices(_o.SiteId, TopicKind.Status),
         Topics.AllDevices(_o.SiteId, TopicKind.Event),
         BrokerHealth.DroppedTopic,
+        _probeTopic,
     ];
 
     public IReadOnlyList<DeviceIngestCounters> GetDeviceCounters() => [.. _scheduler.Devices.Select(d => d.Snapshot()).OrderBy(d => d.DeviceId, StringComparer.Ordinal)];

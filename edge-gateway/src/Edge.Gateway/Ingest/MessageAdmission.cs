@@ -20,7 +20,7 @@ internal enum OfferOutcome
 
 /// <summary>
 /// The reader's side of ingest: decides, cheaply and without blocking, which arriving messages go into a device's
-/// queue (<see cref="FairScheduler"/>). The broker's drop counter is read here and goes no further. Refused, each
+/// queue (<see cref="FairScheduler"/>). The broker's drop counter and the gateway's session probe (<see cref="BrokerHealth"/>) are read here and go no further. Refused, each
 /// counted and logged (<see cref="IngestRefusals"/>): a topic that is not one of this site's sensor topics, a device
 /// not in the registry, a payload over <see cref="WireFormat.MaxMessageSize"/> (before it can occupy queue memory),
 /// and anything beyond the queues' bounds. A retained event or batch is a replay from the broker, never news: it is
@@ -50,6 +50,12 @@ internal sealed partial class MessageAdmission(
                 Log.BrokerDropped(logger, dropped, broker.Dropped);
             }
 
+            return OfferOutcome.BrokerStatus;
+        }
+
+        if (message.Topic == broker.ProbeTopic)
+        {
+            broker.ProbeReturned(message.Payload.Span); // the gateway's own session probe, back through its session
             return OfferOutcome.BrokerStatus;
         }
 

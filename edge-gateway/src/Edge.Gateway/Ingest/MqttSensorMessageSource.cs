@@ -10,7 +10,7 @@ namespace Edge.Gateway.Ingest;
 /// with manual acknowledgement, so the broker keeps sensor messages while the gateway restarts, and keeps
 /// those ingest has not finished with (see <see cref="AcknowledgementLedger"/>) across a crash.
 /// </summary>
-internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IRetainedMessageClearer, IAsyncDisposable
+internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IRetainedMessageClearer, ISessionProbeChannel, IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly ILogger<MqttSensorMessageSource> _logger;
@@ -56,6 +56,17 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
     public async ValueTask<bool> ClearRetainedAsync(string topic, CancellationToken ct)
     {
         var result = await _client.PublishAsync(topic, ReadOnlyMemory<byte>.Empty, MqttQos.AtLeastOnce, retain: true, ct).ConfigureAwait(false);
+        return result.Status != PublishStatus.DroppedNotConnected;
+    }
+
+    public async ValueTask<bool> PublishProbeAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        var result = await _client.PublishAsync(topic, payload, MqttQos.AtLeastOnce, retain: false, ct).ConfigureAwait(false);
         return result.Status != PublishStatus.DroppedNotConnected;
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Edge.Gateway.Supervision;
 
 /// <summary>
-/// The gateway watching itself: broker connection and the broker's drop counter, free disk for the database, wall clock sanity
+/// The gateway watching itself: broker connection, the broker's drop counter and the lag of its own session, free disk for the database, wall clock sanity
 /// (not before <see cref="SupervisionOptions.EarliestPlausibleTime"/>, no jumps against the monotonic
 /// clock), and the model loaded. Returns the failing checks; the supervisor turns new failures into a
 /// gateway-fault incident.
@@ -61,6 +61,12 @@ public sealed class GatewaySelfCheck
         if (dropped > 0)
         {
             failures.Add(("broker-drops", $"the broker dropped {dropped} messages since the last check (a subscriber exceeded max_queued_messages)"));
+        }
+
+        var lag = _brokerHealth.TakeLag();
+        if (lag >= _o.IngestLagFaultAfter && _source.IsConnected)
+        {
+            failures.Add(("ingest-lag", $"sensor messages reach the gateway {lag.TotalSeconds:F0} s late: it is falling behind its sensors, so falls are raised late, and once the broker's queue for it is full (max_queued_messages) the broker drops sensor data"));
         }
 
         try

@@ -20,6 +20,7 @@ public static class SupervisionExtensions
         builder.Services.AddSingleton<DeviceSupervisor>();
         builder.Services.AddSingleton<GatewaySelfCheck>();
         builder.Services.AddHostedService<SupervisionService>();
+        builder.Services.AddHostedService<SessionProbeService>();
         return builder;
     }
 }

@@ -58,6 +58,21 @@ public sealed class SupervisionOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan BrokerDownFaultAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How often the gateway sends a probe round through its own broker session (see
+    /// <see cref="Ingest.BrokerHealth"/>) to measure how far behind its sensors it is.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Sensor messages may reach the gateway this late (its session's backlog at the broker) before a gateway fault
+    /// is raised. The broker drops what passes its max_queued_messages (sized for 60 s of the site), so this warns
+    /// well before that.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan IngestLagFaultAfter { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Free space on the database's disk below which a gateway fault is raised, MiB.</summary>
     [Range(1, 1_000_000)]
     public long MinFreeDiskMiB { get; set; } = 200;

@@ -57,6 +57,9 @@ public static class MosquittoFiles
     /// <summary>The one $SYS topic the gateway may read: the broker's count of messages dropped for full queues.</summary>
     public const string BrokerDropCounterTopic = "$SYS/broker/publish/messages/dropped";
 
+    /// <summary>The gateway's session probe (only the gateway may read or write it): care/{site}/gateway/probe.</summary>
+    public static string GatewayProbeTopic(string site) => $"{Topics.Root}/{site}/gateway/probe";
+
     /// <summary>The gateway's MQTT user name for <paramref name="siteId"/>.</summary>
     public static string GatewayUsername(string siteId) => "gateway." + siteId;
 
@@ -177,13 +180,15 @@ public static class MosquittoFiles
         b.AppendLine("# only the broker's drop counter, so its self-check sees messages the broker threw away. It may also");
         b.AppendLine("# write the sensors' accel and event topics, only to delete retained messages there: Mosquitto 2.0");
         b.AppendLine("# cannot refuse the retain flag per topic, so the gateway deletes every retained event or batch it is");
-        b.AppendLine("# replayed (it never raises one).");
+        b.AppendLine("# replayed (it never raises one). Its session probe topic it writes and reads back through its own");
+        b.AppendLine("# session, to measure how far behind its sensors it is.");
         b.AppendLine(CultureInfo.InvariantCulture, $"user {inventory.Gateway.Username}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {Topics.Root}/{site}/sensors/#");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Accel)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Event)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Config)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {BrokerDropCounterTopic}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"topic readwrite {GatewayProbeTopic(site)}");
         if (inventory.Provisioner is { } provisioner)
         {
             b.AppendLine();
