@@ -105,6 +105,23 @@ public class BrokerHealthTests
     }
 
     [Fact]
+    public async Task SelfCheck_NoProbeEverCameBack_SaysTheAclMayNotGrantTheProbeTopic()
+    {
+        await using var gw = await TestGateway.CreateAsync();
+        var check = gw.Host.Services.GetRequiredService<GatewaySelfCheck>();
+        check.FreeBytes = _ => long.MaxValue;
+        var health = gw.Host.Services.GetRequiredService<BrokerHealth>();
+
+        health.NextProbe();
+        gw.Time.Advance(TimeSpan.FromSeconds(25));
+
+        var failure = Assert.Single(check.Run());
+        Assert.Equal("ingest-lag", failure.Check);
+        Assert.Contains("no session probe has come back in 25 s", failure.Problem, StringComparison.Ordinal);
+        Assert.Contains("ACL does not grant it " + health.ProbeTopic, failure.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SelfCheck_SessionLagPastTheLimit_IngestLagFault_ThenClearOnceProbesComeBackPromptly()
     {
         await using var gw = await TestGateway.CreateAsync(new() { ["Supervision:IngestLagFaultAfter"] = "00:00:20" });
@@ -113,6 +130,9 @@ public class BrokerHealthTests
         var health = gw.Host.Services.GetRequiredService<BrokerHealth>();
         Assert.Contains(health.ProbeTopic, gw.Pipeline.TopicFilters);
 
+        var prompt = health.NextProbe();
+        gw.Pipeline.Offer(new SensorMessage(health.ProbeTopic, prompt)); // the probe path works
+        Assert.Empty(check.Run());
         var probe = health.NextProbe();
         gw.Time.Advance(TimeSpan.FromSeconds(19));
         Assert.Empty(check.Run());

@@ -66,7 +66,9 @@ public sealed class GatewaySelfCheck
         var lag = _brokerHealth.TakeLag();
         if (lag >= _o.IngestLagFaultAfter && _source.IsConnected)
         {
-            failures.Add(("ingest-lag", $"sensor messages reach the gateway {lag.TotalSeconds:F0} s late: it is falling behind its sensors, so falls are raised late, and once the broker's queue for it is full (max_queued_messages) the broker drops sensor data"));
+            failures.Add(("ingest-lag", _brokerHealth.ProbesReturned > 0
+                ? $"sensor messages reach the gateway {lag.TotalSeconds:F0} s late: it is falling behind its sensors, so falls are raised late, and once the broker's queue for it is full (max_queued_messages) the broker drops sensor data"
+                : $"no session probe has come back in {lag.TotalSeconds:F0} s: either the gateway is that far behind its sensors, or the broker's ACL does not grant it {_brokerHealth.ProbeTopic} (a site provisioned before this check: any 'provision' change that writes the site's files, such as adding a device, rewrites the ACL; then reload the broker)"));
         }
 
         try
