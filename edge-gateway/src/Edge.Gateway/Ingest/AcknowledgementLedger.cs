@@ -158,18 +158,28 @@ internal sealed partial class AcknowledgementLedger
             return;
         }
 
+        // Once per batch on the ingest worker: compacts in place (no closure, no allocation), keeping order.
         var horizon = newestUs - LookbackUs;
-        device.Entries.RemoveAll(e =>
+        var entries = device.Entries;
+        var kept = 0;
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (e.LastSampleUs >= horizon)
+            var e = entries[i];
+            if (e.LastSampleUs < horizon)
             {
-                return false;
+                e.Receipt.Acknowledge();
+                _held--;
             }
+            else
+            {
+                entries[kept++] = e;
+            }
+        }
 
-            e.Receipt.Acknowledge();
-            _held--;
-            return true;
-        });
+        if (kept < entries.Count)
+        {
+            entries.RemoveRange(kept, entries.Count - kept);
+        }
     }
 
     /// <summary>Releases what devices that fell silent have held longer than the hold limit.</summary>
