@@ -14,15 +14,13 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
 {
     private readonly IMqttClient _client;
     private readonly ILogger<MqttSensorMessageSource> _logger;
-    private readonly Channel<SensorMessage> _messages;
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _pump;
+    private readonly MappingReader _messages;
 
     public MqttSensorMessageSource(IMqttClient client, ILogger<MqttSensorMessageSource> logger, BrokerConnection? connection = null)
     {
         _client = client;
         _logger = logger;
-        _messages = Channel.CreateBounded<SensorMessage>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
+        _messages = new MappingReader(client);
         _client.ConnectionChanged += (_, e) =>
         {
             Log.ConnectionChanged(_logger, e.Kind.ToString(), e.ReasonCode, e.Message);
@@ -37,7 +35,7 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
         };
     }
 
-    public ChannelReader<SensorMessage> Messages => _messages.Reader;
+    public ChannelReader<SensorMessage> Messages => _messages;
 
     public bool IsConnected => _client.IsConnected;
 
@@ -49,7 +47,6 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
         }
 
         await _client.ConnectAsync(ct).ConfigureAwait(false);
-        _pump = Task.Run(PumpAsync, CancellationToken.None);
     }
 
     /// <summary>An empty retained publish deletes the topic's retained message (MQTT 3.1.1 §3.3.1.3).</summary>
@@ -79,37 +76,34 @@ internal sealed partial class MqttSensorMessageSource : ISensorMessageSource, IR
     /// <summary>The transport's own counters (received, acknowledgements sent or stale, drops, reconnects).</summary>
     public MqttClientStatistics Statistics => _client.GetStatistics();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_pump is not null)
-        {
-            await _pump.ConfigureAwait(false);
-        }
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 
-        await _client.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    // A thin copy loop: the transport's record type stays out of ingest. Backpressure: this waits on the
-    // small channel, so the transport's own bounded channel (counted drops) is the one buffer that fills.
-    private async Task PumpAsync()
+    // The transport's bounded channel, read through: each message becomes a SensorMessage as ingest takes it. No copy
+    // loop and no second channel between them (one thread hand-off less per message; issue 13.6's profile), and the
+    // transport's channel (counted drops, or the broker's window with manual acknowledgement) is the one buffer.
+    private sealed class MappingReader(IMqttClient client) : ChannelReader<SensorMessage>
     {
-        try
+        private readonly ChannelReader<MqttMessage> _inner = client.Messages;
+
+        public override Task Completion => _inner.Completion;
+
+        public override bool CanCount => _inner.CanCount;
+
+        public override int Count => _inner.Count;
+
+        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SensorMessage item)
         {
-            await foreach (var m in _client.Messages.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            if (_inner.TryRead(out var m))
             {
-                var receipt = m.RequiresAcknowledgement ? new Receipt(_client, m) : null;
-                await _messages.Writer.WriteAsync(new SensorMessage(m.Topic, m.Payload, m.Retain, receipt), _stop.Token).ConfigureAwait(false);
+                item = new SensorMessage(m.Topic, m.Payload, m.Retain, m.RequiresAcknowledgement ? new Receipt(client, m) : null);
+                return true;
             }
+
+            item = null;
+            return false;
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            _messages.Writer.TryComplete();
-        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _inner.WaitToReadAsync(cancellationToken);
     }
 
     private sealed class Receipt(IMqttClient client, MqttMessage message) : IDeliveryReceipt
