@@ -303,39 +303,29 @@ internal sealed partial class LoadRun(LoadOptions o)
     private static async Task<IReadOnlyDictionary<string, string>> ReadSysAsync(int port, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("mosquitto_sub") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-i", "loadtest-sys", "-v", "-W", "30",
+        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-i", "loadtest-sys", "-v", "-W", "10",
             "-t", "$SYS/broker/publish/messages/dropped", "-t", "$SYS/broker/publish/messages/received", "-t", "$SYS/broker/publish/messages/sent" })
         {
             psi.ArgumentList.Add(arg);
         }
 
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("mosquitto_sub did not start");
-        // Read line by line and stop once all three retained values are in (a loaded machine can make a
-        // fixed -W window miss some: the first version of this command lost the drop counter that way, and a
-        // 5-s limit still printed NOT READ at load average 40; 30 s is only the limit, not the usual wait).
+        // Read line by line and stop once all three retained values are in; -W 10 is only the limit.
         // Mosquitto 2.0 publishes the drop counter only once it changes from 0 (sys_tree.c keeps the last value sent,
         // starting at 0), so on a broker that never dropped anything the topic does not exist. The retained counters
-        // arrive together on subscribing; once received and sent are in, a short grace tells "not published" (0)
-        // from "not yet delivered".
+        // arrive together on subscribing: when received and sent came and dropped did not (mosquitto_sub's -W limit
+        // ends the read), the counter was never published, which means 0.
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        try
+        while (values.Count < 3 && await p.StandardOutput.ReadLineAsync(ct) is { } line)
         {
-            while (values.Count < 3 && await p.StandardOutput.ReadLineAsync(grace.Token) is { } line)
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
             {
-                var space = line.IndexOf(' ', StringComparison.Ordinal);
-                if (space > 0)
-                {
-                    values[line[..space]] = line[(space + 1)..].Trim();
-                }
-
-                if (values.ContainsKey("$SYS/broker/publish/messages/received") && values.ContainsKey("$SYS/broker/publish/messages/sent"))
-                {
-                    grace.CancelAfter(TimeSpan.FromSeconds(3));
-                }
+                values[line[..space]] = line[(space + 1)..].Trim();
             }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+
+        if (values.ContainsKey("$SYS/broker/publish/messages/received") && values.ContainsKey("$SYS/broker/publish/messages/sent"))
         {
             values.TryAdd("$SYS/broker/publish/messages/dropped", "0 (never published: Mosquitto publishes this counter once it is above 0)");
         }
