@@ -230,7 +230,7 @@ internal sealed partial class LoadRun(LoadOptions o)
         IReadOnlyDictionary<string, string> Sys,
         string LoadAverage);
 
-    private sealed record IngestSums(int DevicesSeen, long Received, long BatchesDelivered, long QueueDropped, long Malformed, long Gaps, long Duplicates, long Late, long Reordered, long Reboots, long TransportDropped, long Unknown);
+    private sealed record IngestSums(int DevicesSeen, long Received, long BatchesDelivered, long QueueDropped, long Malformed, long Gaps, long Duplicates, long Late, long Reordered, long Reboots, long TransportDropped, long Unknown, long GatewaySawBrokerDropped);
 
     private async Task<Snapshot> SnapshotAsync(HttpClient http, int brokerPid, int gatewayPid, int simPid, int brokerPort, CancellationToken ct)
     {
@@ -273,7 +273,8 @@ internal sealed partial class LoadRun(LoadOptions o)
             }
 
             return new IngestSums(seen, received, delivered, dropped, malformed, gaps, dups, late, reordered, reboots,
-                totals.GetProperty("transportDropped").GetInt64(), totals.GetProperty("unknownDeviceMessages").GetInt64());
+                totals.GetProperty("transportDropped").GetInt64(), totals.GetProperty("unknownDeviceMessages").GetInt64(),
+                root.TryGetProperty("session", out var session) ? session.GetProperty("brokerDropped").GetInt64() : -1);
         }
         catch (HttpRequestException)
         {
@@ -368,7 +369,7 @@ internal sealed partial class LoadRun(LoadOptions o)
         Say(string.Create(inv, $"| Devices / window | {o.Devices} streaming at 50 Hz / {seconds:F0} s after {o.WarmupSeconds} s warm-up | 1,000 for 5 min |"));
         Say(string.Create(inv, $"| Messages the gateway received in the window (all kinds) | {gwMessages:N0} ({gwMessages / seconds:F0}/s); accel batches delivered to detection {gwBatches:N0} | ~{o.Devices * seconds:N0} batches |"));
         Say(string.Create(inv, $"| Broker PUBLISH received / sent in the window | {brokerIn:N0} / {brokerOut:N0} | |"));
-        Say(string.Create(inv, $"| Broker drop counter (`$SYS/broker/publish/messages/dropped`), whole run | {(b.Sys.TryGetValue("$SYS/broker/publish/messages/dropped", out var dropped) ? dropped : "NOT READ")} | 0 |"));
+        Say(string.Create(inv, $"| Broker drop counter (`$SYS/broker/publish/messages/dropped`), whole run | {(b.Sys.TryGetValue("$SYS/broker/publish/messages/dropped", out var dropped) ? dropped : "NOT READ")} here; the gateway's live subscription last read {(b.Ingest.GatewaySawBrokerDropped >= 0 ? b.Ingest.GatewaySawBrokerDropped.ToString(inv) : "nothing")} | 0 |"));
         Say(string.Create(inv, $"| Gateway sequence gaps (batches), window / whole run | {b.Ingest.Gaps - a.Ingest.Gaps} / {b.Ingest.Gaps} | 0 |"));
         Say(string.Create(inv, $"| Gateway queue drops / transport drops / malformed / duplicates / late / reboots / unknown-device msgs (whole run) | {b.Ingest.QueueDropped} / {b.Ingest.TransportDropped} / {b.Ingest.Malformed} / {b.Ingest.Duplicates} / {b.Ingest.Late} / {b.Ingest.Reboots} / {b.Ingest.Unknown} | 0 |"));
         Say(string.Create(inv, $"| Gateway CPU in the window | {gwCpu:F1} s ({gwCpu / seconds * 100:F0} % of one core) = **{gwPerMsg:F1} µs per message** | ≤ broker's |"));
