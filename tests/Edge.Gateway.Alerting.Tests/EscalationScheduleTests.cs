@@ -1,5 +1,5 @@
 using Edge.Gateway.Incidents;
-using Edge.Provisioning.Policy;
+using Edge.Site.Policy;
 
 namespace Edge.Gateway.Alerting.Tests;
 
