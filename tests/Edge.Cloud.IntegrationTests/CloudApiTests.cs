@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one test class for the cloud API over a real server, one scenario per method.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the drill's eleven fault scenarios, one method each, in the order they run against one scratch site.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one test class for the escalation loop end to end, one scenario per method.
 using Edge.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Data.Sqlite;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one Roslyn walker with one rule per nanoFramework gap the real-mscorlib compile cannot catch.
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one measured run from start to report (three processes, sampling, faults, the results table), kept in the order it happens.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

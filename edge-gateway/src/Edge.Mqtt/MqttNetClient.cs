@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the connection task, the receive path and the acknowledgement writer share one connection's state; the outgoing queue and the connection options are already files of their own.
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Channels;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the provision CLI's whole command tree, one short builder per command, so the commands read as one list.
 using System.CommandLine;
 using System.Globalization;
 using Edge.Protocol;

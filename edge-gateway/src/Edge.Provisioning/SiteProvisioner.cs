@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one facade over a site's files (inventory, broker password and ACL files, device configs, gateway settings) that every operation must commit together.
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one test class for the provision CLI, one scenario per method.
 using System.Text.Json.Nodes;
 using Edge.Cloud.Contracts;
 using Edge.Firmware.Core;

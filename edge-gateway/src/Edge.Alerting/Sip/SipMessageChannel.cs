@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one SIP MESSAGE transaction (send, digest challenge, retransmission, response) with its parsing, kept together.
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one per-sample state machine (posture, transitions, steps) whose stages share the sample-by-sample state; it is benchmarked and evaluated as one unit (models/getup).
 namespace Edge.Detection.Posture;
 
 /// <summary>What the wearer is doing, as the tracker sees it.</summary>

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the incident store: every transition and its audit row in one SQLite transaction, with the observers that run inside it.
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Edge.Gateway.Diagnostics;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one per-device state machine (offline, docked, battery, worn, unprotected time) under one lock; its incident raising already lives in the IncidentRaiser.
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Registry;
