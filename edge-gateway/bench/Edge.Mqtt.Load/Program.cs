@@ -5,7 +5,7 @@ using Edge.Mqtt;
 using Edge.TestKit;
 
 // Publish -> private Mosquitto -> receive throughput, 600-byte payloads, one publisher and one subscriber
-// (two Edge.Mqtt connections over MQTTnet in this process). Usage: dotnet run -c Release --project tests/Edge.Mqtt.Load [count]
+// (two Edge.Mqtt connections over MQTTnet in this process). Usage: dotnet run -c Release --project edge-gateway/bench/Edge.Mqtt.Load [count]
 // Or: ... clients N — N connections in this process, each publishing one QoS 1 message.
 Console.WriteLine($"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, MQTTnet {typeof(MQTTnet.MqttClientFactory).Assembly.GetName().Version}");
 if (args is ["clients", var n, ..])
