@@ -1,3 +1,5 @@
+using Edge.TestKit;
+
 namespace Edge.Detection.Tests;
 
 public sealed class FallDetectorTests

@@ -128,15 +128,3 @@ internal static class Rotation
         return (x, y, z);
     }
 }
-
-/// <summary>A scorer that returns a fixed score and records what it saw.</summary>
-internal sealed class FixedScorer(float score) : IFallScorer
-{
-    public List<float[]> Seen { get; } = [];
-
-    public float Score(ReadOnlySpan<float> features)
-    {
-        Seen.Add(features.ToArray());
-        return score;
-    }
-}

@@ -127,9 +127,4 @@ internal sealed class TestGateway : IAsyncDisposable
             return new(new DetectorConfig(), new FixedScorer(score), new FixedScorer(score), threshold, threshold);
         }
     }
-
-    private sealed class FixedScorer(float score) : IFallScorer
-    {
-        public float Score(ReadOnlySpan<float> features) => score;
-    }
 }
