@@ -14,6 +14,7 @@ public sealed class ChildProcess : IDisposable
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Signal)> _waiters = [];
+    private readonly List<Action<string>> _observers = [];
 
     private ChildProcess(Process process, string name)
     {
@@ -110,6 +111,24 @@ public sealed class ChildProcess : IDisposable
         return WaitForLineAsync(l => l.Contains(fragment, StringComparison.Ordinal) && ++seen >= count, $"{count} x '{fragment}'", timeout);
     }
 
+    /// <summary>
+    /// Calls <paramref name="observer"/> with every output line, in order: the lines seen so far at once, then each
+    /// new one as it arrives (under the capture's lock, so it must be quick and must not call back into this object).
+    /// </summary>
+    public void Observe(Action<string> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_lock)
+        {
+            foreach (var line in _lines)
+            {
+                observer(line);
+            }
+
+            _observers.Add(observer);
+        }
+    }
+
     /// <summary>Writes a line to the process's standard input.</summary>
     public async Task WriteLineAsync(string line)
     {
@@ -185,6 +204,11 @@ public sealed class ChildProcess : IDisposable
         lock (_lock)
         {
             _lines.Add(line);
+            foreach (var observer in _observers)
+            {
+                observer(line);
+            }
+
             foreach (var w in _waiters.Where(w => w.Match(line)).ToList())
             {
                 w.Signal.TrySetResult(line);
