@@ -36,6 +36,13 @@ public sealed class FaultSiteOptions
 
     /// <summary>How long the gateway may take to start, subscribe and answer (longer under emulation).</summary>
     public TimeSpan StartupWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A test's harness: it reads the console of every gateway process and of the pager console (an Error there fails
+    /// the test unless the test declared it), and takes the logs of the site's in-process parts (the sensors' MQTT
+    /// client). Null for <c>./edge drill</c>, which reports by its own checks.
+    /// </summary>
+    public TestEnvironment? Environment { get; init; }
 }
 
 /// <summary>
@@ -53,12 +60,14 @@ public sealed class FaultSite : IAsyncDisposable
 
     private readonly Func<string, ChildProcess>? _startGateway;
     private readonly TimeSpan _startupWait;
+    private readonly TestEnvironment? _environment;
 
     private FaultSite(TempDirectory dir, MosquittoBroker broker, SensorPublisher sensors, ChildProcess pager, WebhookReceiver webhook, Dictionary<string, string?> settings, FaultSiteOptions options)
     {
         _dir = dir;
         _startGateway = options.StartGateway;
         _startupWait = options.StartupWait;
+        _environment = options.Environment;
         Broker = broker;
         Sensors = sensors;
         Pager = pager;
@@ -98,9 +107,10 @@ public sealed class FaultSite : IAsyncDisposable
         options ??= new FaultSiteOptions();
         var dir = new TempDirectory("edge-fault-site");
         var broker = await MosquittoBroker.StartAsync();
-        var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, GatewayConfig.Site);
+        var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, GatewayConfig.Site, loggers: options.Environment?.LoggerFactory);
         var pagerPort = ChildProcess.FreePort();
         var pager = ChildProcess.StartDotnet(typeof(Edge.Alerting.PagerConsole.PagingSystemSimulator).Assembly.Location, ["--listen", $"127.0.0.1:{pagerPort}", .. options.PagerArgs]);
+        options.Environment?.Watch(pager);
         await pager.WaitForLineAsync("listening", Wait);
         var webhook = WebhookReceiver.Start();
 
@@ -152,6 +162,7 @@ public sealed class FaultSite : IAsyncDisposable
     public ChildProcess StartGateway()
     {
         Gateway = _startGateway is { } start ? start(ConfigFile) : ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", ConfigFile], _dir.Path);
+        _environment?.Watch(Gateway);
         _gateways.Add(Gateway);
         return Gateway;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Edge.Mqtt;
 using Edge.Protocol;
 using Edge.Recordings;
+using Microsoft.Extensions.Logging;
 
 namespace Edge.FaultKit;
 
@@ -30,9 +31,10 @@ public sealed class SensorPublisher : IAsyncDisposable
     /// <summary>Messages published so far (each is one message the gateway will handle).</summary>
     public long Published { get; private set; }
 
-    public static async Task<SensorPublisher> ConnectAsync(string host, int port, string site, string? caFile = null)
+    /// <summary>Connects the sensors' client; its logs go to <paramref name="loggers"/> (a test's <c>TestEnvironment</c>) when given.</summary>
+    public static async Task<SensorPublisher> ConnectAsync(string host, int port, string site, string? caFile = null, ILoggerFactory? loggers = null)
     {
-        var client = new MqttNetClient(new MqttClientOptions
+        var options = new MqttClientOptions
         {
             Host = host,
             Port = port,
@@ -40,7 +42,8 @@ public sealed class SensorPublisher : IAsyncDisposable
             Tls = caFile is null ? null : new MqttTlsOptions { CaFile = caFile },
             ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(200),
             ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
-        });
+        };
+        var client = new MqttNetClient(options, loggers?.CreateLogger<MqttNetClient>());
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await client.ConnectAsync(cts.Token);
         return new SensorPublisher(client, site);

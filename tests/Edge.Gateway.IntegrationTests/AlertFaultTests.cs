@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Edge.Logging;
 using Edge.TestKit;
 
 namespace Edge.Gateway.IntegrationTests;
@@ -9,14 +10,19 @@ namespace Edge.Gateway.IntegrationTests;
 /// the test. Tier 1 is the pager, tier 2 the webhook two
 /// minutes later: an alert that cannot reach the pager must not wait for tier 2.
 /// </summary>
-public sealed class AlertFaultTests
+public sealed class AlertFaultTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task HungPager_CallReachesTheNextTierWithinSeconds_AndThePagerGetsItWhenItReturns()
     {
-        await using var site = await FaultSite.StartAsync();
+        // The frozen pager is the fault under test: the channel fails over and says so.
+        _env.ExpectError(EventIds.ChannelFailed, "Alert channel pager (Espa) failed: no answer to");
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { Environment = _env });
         await site.Sensors.ButtonAsync("dev-a");
         await site.Pager.WaitForLineAsync(l => l.Contains("| CALL", StringComparison.Ordinal) && l.Contains("Alice", StringComparison.Ordinal), "Alice's call", Wait);
 
@@ -37,7 +43,7 @@ public sealed class AlertFaultTests
     [Fact]
     public async Task GatewayKilledDuringAPage_UnconfirmedPageIsSentAgainAfterTheRestart()
     {
-        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { PagerArgs = ["--ignore-selects", "100000"] });
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { Environment = _env, PagerArgs = ["--ignore-selects", "100000"] });
         await site.Sensors.ButtonAsync("dev-a");
         await site.Gateway.WaitForLineAsync("tier 1 of 2 on pager to 101", Wait); // on the wire, unanswered
         await site.Gateway.KillAsync();
@@ -53,8 +59,14 @@ public sealed class AlertFaultTests
     [Fact]
     public async Task DiskFull_CallIsPagedAtOnceFromMemory_WithAFaultThatSaysWhy_AndStoredOnceTheDiskHasRoom()
     {
+        // The full disk is the fault under test: what cannot be stored is reported, the alarm as critical.
+        const string Full = "database or disk is full";
+        _env.ExpectError(EventIds.IncidentRaiseDeferred, "ALARM NOT YET STORED");
+        _env.ExpectError(EventIds.GatewayFault, "Gateway fault: disk: 0 MiB free");
+        _env.ExpectError(EventIds.SupervisionFailed, Full);
+        _env.ExpectError(EventIds.AttemptWriteFailed, Full);
         using var disk = TmpfsMount.Create(sizeMiB: 8);
-        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { DatabasePath = disk.File("gateway.db") });
+        await using var site = await FaultSite.StartAsync(new FaultSiteOptions { Environment = _env, DatabasePath = disk.File("gateway.db") });
         var filler = disk.Fill();
 
         var pressed = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Firmware.Core;
+using Edge.Logging;
 using Edge.Mqtt;
 using Edge.Mqtt.Broker;
 using Edge.Protocol;
@@ -16,13 +17,19 @@ namespace Edge.Gateway.IntegrationTests;
 /// broker's drop counter, and a real drop (its own session's queue overflowing) raises a gateway fault; its session
 /// probe (SessionLagTests) goes round through the same ACL.
 /// </summary>
-public sealed class BrokerDropTests(ITestOutputHelper output)
+public sealed class BrokerDropTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task ProvisionedSite_BrokerDropsMessagesForTheGateway_GatewayFaultSaysSo()
     {
+        // The drops are the fault under test: the gateway reports them as an error and as a gateway fault.
+        _env.ExpectError(EventIds.BrokerDroppedMessages, "The broker dropped");
+        _env.ExpectError(EventIds.GatewayFault, "Gateway fault: broker-drops:");
         using var dir = new TempDirectory("edge-drop-fault");
         var provisioner = new SiteProvisioner(dir.File("oakhouse"), TimeProvider.System);
         provisioner.InitSite(new InitSiteRequest
@@ -45,7 +52,7 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
         await using var broker = await MosquittoProcess.StartAsync(provisioner.Layout.BrokerConfig, "127.0.0.1", port);
 
         var http = ChildProcess.FreePort();
-        using var gateway = ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location,
+        using var gateway = _env.Watch(ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location,
         [
             "--config", provisioner.Layout.GatewaySettings,
             $"--Storage:DatabasePath={dir.File("gateway.db")}",
@@ -54,7 +61,7 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
             "--Supervision:CheckInterval=00:00:00.500",
             "--Mqtt:ReceiveMaximum=10", // a small window, so the broker's queue for the gateway fills quickly
             "--Supervision:ProbeInterval=00:00:00.200",
-        ], dir.Path);
+        ], dir.Path));
         try
         {
             await gateway.WaitForLineAsync("Ingest started for site oakhouse", Wait);
@@ -62,7 +69,7 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
             // The device floods its event topic while the gateway is frozen (SIGSTOP: its socket stays
             // open, it reads nothing): 10 in flight + max_queued_messages queued, the rest dropped.
             var device = DeviceCredentials(provisioner, "m5-0001");
-            await using var sensor = new MqttNetClient(new MqttClientOptions
+            var sensorOptions = new MqttClientOptions
             {
                 Host = "127.0.0.1",
                 Port = port,
@@ -71,7 +78,8 @@ public sealed class BrokerDropTests(ITestOutputHelper output)
                 Password = device.Password,
                 Tls = new MqttTlsOptions { CaFile = provisioner.Layout.CaCertificate },
                 MaxInflightMessages = 100,
-            });
+            };
+            await using var sensor = new MqttNetClient(sensorOptions, _env.Logger<MqttNetClient>());
             using (var connect = new CancellationTokenSource(Wait))
             {
                 await sensor.ConnectAsync(connect.Token);

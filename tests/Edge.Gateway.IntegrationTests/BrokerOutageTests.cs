@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Edge.Logging;
 using Edge.TestKit;
 using Xunit.Abstractions;
 
@@ -10,13 +11,18 @@ namespace Edge.Gateway.IntegrationTests;
 /// the broker's return, its gateway fault must stop claiming the broker is down, and a button press must
 /// reach an incident again.
 /// </summary>
-public sealed class BrokerOutageTests(ITestOutputHelper output)
+public sealed class BrokerOutageTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new(output);
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task TlsBrokerKilledThenStopped_GatewayReconnectsWithin10SecondsEachTimeAndRaisesAgain()
     {
+        // The outage is the fault under test: after BrokerDownFaultAfter the gateway raises its broker fault.
+        _env.ExpectError(EventIds.GatewayFault, "Gateway fault: broker: not connected to the MQTT broker");
         using var pki = new TempDirectory("edge-gw-outage-pki");
         var certs = await TestCertificates.CreateAsync(pki.Path);
         var brokerOptions = new MosquittoBrokerOptions();
@@ -26,12 +32,12 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
         }
 
         await using var broker = await MosquittoBroker.StartAsync(brokerOptions);
-        using var site = await GatewayProcessSite.CreateAsync(broker, "edge-gw-outage", new()
+        using var site = await GatewayProcessSite.CreateAsync(_env, broker, "edge-gw-outage", new()
         {
             ["Mqtt:Tls:CaFile"] = certs.CaCert,
             ["Supervision:BrokerDownFaultAfter"] = "00:00:01",
         });
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, certs.CaCert);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, certs.CaCert, _env.LoggerFactory);
         using var gateway = site.Start();
         await gateway.WaitForLineAsync("Ingest started", Wait);
         await GatewayProcessSite.WaitSubscribedAsync(gateway, sensors);

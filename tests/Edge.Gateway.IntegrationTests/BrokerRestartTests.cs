@@ -10,18 +10,21 @@ namespace Edge.Gateway.IntegrationTests;
 /// real broker that restarts; two reconnect, one does not (its Wi-Fi drops during the outage). Only that one is
 /// reported offline, after the reconnect grace.
 /// </summary>
-public sealed class BrokerRestartTests
+public sealed class BrokerRestartTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task BrokerRestart_SensorsThatReconnectAreNotOffline_OneThatDoesNotIsAfterTheGrace()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
         // dev-c is found offline by its will or, when the broker's restart gave the gateway's persistent session no
         // will to deliver, by its silence: both only after the reconnect grace.
-        await using var gateway = await InProcessGateway.StartAsync(broker, sensors, new() { ["Supervision:ReconnectGrace"] = "00:00:15", ["Supervision:StreamingOfflineAfter"] = "00:00:20" });
+        await using var gateway = await InProcessGateway.StartAsync(_env, broker, sensors, new() { ["Supervision:ReconnectGrace"] = "00:00:15", ["Supervision:StreamingOfflineAfter"] = "00:00:20" });
 
         var scenario = Scenario.Parse("""
             { "mode": "streaming", "seed": 5, "devices": [
@@ -31,7 +34,7 @@ public sealed class BrokerRestartTests
             """);
         var log = new SignalWriter();
         var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = InProcessGateway.Site, Speed = 1, DurationSeconds = 70 };
-        await using var sim = new Simulation(options, scenario, null, log);
+        await using var sim = new Simulation(options, scenario, null, log, _env.LoggerFactory);
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => sim.RunAsync(stop.Token));
 
@@ -43,7 +46,7 @@ public sealed class BrokerRestartTests
         // dev-c dropped off during the outage and stays away: offline once the grace is over. The others reconnected.
         var carol = await gateway.WaitForChangeAsync(c => c.Incident.Type == IncidentType.DeviceOffline && c.Incident.DeviceId == "dev-c", Wait);
         Assert.Equal(["dev-c"], Offline(gateway));
-        Assert.Contains(gateway.Logs.Entries, e => e.Message.Contains("Broker connection: Connected", StringComparison.Ordinal));
+        Assert.Contains(gateway.Logs, e => e.Message.Contains("Broker connection: Connected", StringComparison.Ordinal));
 
         await stop.CancelAsync();
         try

@@ -3,11 +3,14 @@ using Edge.TestKit;
 
 namespace Edge.Gateway.IntegrationTests;
 
-/// <summary>The gateway as a real child process (<c>dotnet Edge.Gateway.dll --config FILE</c>), so a test can kill it with SIGKILL.</summary>
+/// <summary>
+/// The gateway as a real child process (<c>dotnet Edge.Gateway.dll --config FILE</c>), so a test can kill it with
+/// SIGKILL. The test's <see cref="TestEnvironment"/> reads its console: an Error it logs fails the test.
+/// </summary>
 internal static class ChildGateway
 {
-    public static ChildProcess Start(string configFile) =>
-        ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", configFile], Path.GetDirectoryName(configFile)!);
+    public static ChildProcess Start(TestEnvironment env, string configFile) =>
+        env.Watch(ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", configFile], Path.GetDirectoryName(configFile)!));
 
     public static int FreePort() => ChildProcess.FreePort();
 

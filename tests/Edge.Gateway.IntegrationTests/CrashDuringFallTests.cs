@@ -8,16 +8,19 @@ namespace Edge.Gateway.IntegrationTests;
 /// after its restart. The detector needs the two seconds before the impact and one and a half after it;
 /// what the dead process had not finished with must still be in its broker session.
 /// </summary>
-public sealed class CrashDuringFallTests
+public sealed class CrashDuringFallTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task GatewayKilledOneSecondAfterTheImpact_RestartedGatewayRaisesTheFall()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        using var site = await GatewayProcessSite.CreateAsync(broker, "edge-gw-crash-fall");
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
+        using var site = await GatewayProcessSite.CreateAsync(_env, broker, "edge-gw-crash-fall");
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
 
         // The simulator's wearable: ten seconds standing, then its synthetic fall and lying still.
         var (x, y, z) = FallMotion.Make(standSeconds: 10, fallSeconds: 10);

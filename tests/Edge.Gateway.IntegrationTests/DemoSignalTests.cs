@@ -7,9 +7,12 @@ namespace Edge.Gateway.IntegrationTests;
 /// Issue 15 point 9: <c>./edge demo</c> started in the background (so the shell starts it with SIGINT ignored) stops
 /// everything it started on SIGINT and on SIGTERM: no broker or other child is left behind.
 /// </summary>
-public sealed class DemoSignalTests
+public sealed class DemoSignalTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Theory]
     [InlineData("INT")]
@@ -18,8 +21,8 @@ public sealed class DemoSignalTests
     {
         using var work = new TempDirectory("edge-demo-signal");
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        using var shell = ChildProcess.Start("bash", ["-c", $"./edge demo --duration 600 --work '{work.Path}' & echo \"demo pid $!\"; wait"], TestData.RepoRoot,
-            new Dictionary<string, string> { ["EDGE_SKIP_SETUP"] = "1", ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge demo");
+        using var shell = _env.Watch(ChildProcess.Start("bash", ["-c", $"./edge demo --duration 600 --work '{work.Path}' & echo \"demo pid $!\"; wait"], TestData.RepoRoot,
+            new Dictionary<string, string> { ["EDGE_SKIP_SETUP"] = "1", ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge demo"));
         var pidLine = await shell.WaitForLineAsync("demo pid ", Wait);
         var demo = int.Parse(pidLine["demo pid ".Length..], CultureInfo.InvariantCulture);
         await shell.WaitForLineAsync("simulator: wearables connecting", Wait);

@@ -6,16 +6,19 @@ namespace Edge.Gateway.IntegrationTests;
 /// <c>./edge drill</c> runs against this build (a short selection: the whole drill takes about a minute and its
 /// faults have their own tests here): it prints a timed line per fault and checks the cloud, and exits 0.
 /// </summary>
-public sealed class DrillTests
+public sealed class DrillTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(240);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Drill_TwoFaults_PrintsATimedLineEach_AndTheCloudHoldsEverythingOnce()
     {
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        using var drill = ChildProcess.Start(Path.Combine(TestData.RepoRoot, "edge"), ["drill", "--only", "baseline,gateway-kill-page"], TestData.RepoRoot,
-            new Dictionary<string, string> { ["EDGE_SKIP_SETUP"] = "1", ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge drill");
+        using var drill = _env.Watch(ChildProcess.Start(Path.Combine(TestData.RepoRoot, "edge"), ["drill", "--only", "baseline,gateway-kill-page"], TestData.RepoRoot,
+            new Dictionary<string, string> { ["EDGE_SKIP_SETUP"] = "1", ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge drill"));
 
         var code = await drill.WaitForExitAsync(Wait);
 

@@ -7,8 +7,9 @@ using Edge.TestKit;
 namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>Real broker, real gateway host, real SQLite, the committed model, real recordings.</summary>
-public sealed class GatewayFlowTests : IAsyncLifetime
+public sealed class GatewayFlowTests : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private MosquittoBroker _broker = null!;
     private SensorPublisher _sensors = null!;
@@ -17,8 +18,8 @@ public sealed class GatewayFlowTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _sensors = await SensorPublisher.ConnectAsync(_broker.Host, _broker.Port, InProcessGateway.Site);
-        _gateway = await InProcessGateway.StartAsync(_broker, _sensors);
+        _sensors = await SensorPublisher.ConnectAsync(_broker.Host, _broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
+        _gateway = await InProcessGateway.StartAsync(_env, _broker, _sensors);
     }
 
     public async Task DisposeAsync()
@@ -27,6 +28,8 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         await _sensors.DisposeAsync();
         await _broker.DisposeAsync();
     }
+
+    public void Dispose() => _env.Dispose();
 
     // Trials are chosen by a fixed rule, not by what the model does with them: the first subject's
     // first repetition of the named activity.
@@ -58,8 +61,7 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         Assert.Equal("res-alice", incident.ResidentId);
         Assert.Equal("Room 1", incident.RoomName);
         Assert.Equal(1, incident.TriggerCount);
-        Assert.Contains(_gateway.Logs.Entries, e => e.EventId.Id == EventIds.IncidentRaised && e.Message.Contains("fall", StringComparison.Ordinal) && e.Message.Contains("Alice", StringComparison.Ordinal));
-        _gateway.AssertNoErrors();
+        Assert.Contains(_gateway.Logs, e => e.EventId == EventIds.IncidentRaised && e.Message.Contains("fall", StringComparison.Ordinal) && e.Message.Contains("Alice", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -75,7 +77,6 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         Assert.All(counters, c => Assert.True(c.BatchesDelivered > 0));
         Assert.All(counters, c => Assert.Equal(0, c.GapBatches));
         Assert.DoesNotContain(await _gateway.Incidents.ListOpenAsync(), i => i.Type == IncidentType.Fall);
-        _gateway.AssertNoErrors();
     }
 
     [Fact]
@@ -91,7 +92,6 @@ public sealed class GatewayFlowTests : IAsyncLifetime
 
         Assert.Equal("res-carol", change.Incident.ResidentId);
         Assert.Equal("Room 3", change.Incident.RoomName);
-        _gateway.AssertNoErrors();
     }
 
     [Fact]
@@ -105,7 +105,6 @@ public sealed class GatewayFlowTests : IAsyncLifetime
 
         Assert.Equal("res-dan", change.Incident.ResidentId);
         Assert.Contains("last will", change.Incident.Detail, StringComparison.Ordinal);
-        _gateway.AssertNoErrors();
     }
 
     [Fact]
@@ -126,7 +125,6 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         Assert.Equal(first.Incident.Id, battery[1].Incident.Id);
         Assert.Equal("res-bob", first.Incident.ResidentId);
         Assert.Equal(IncidentOutcome.Cleared, battery[1].Incident.Outcome);
-        _gateway.AssertNoErrors();
     }
 
     [Fact]
@@ -158,7 +156,6 @@ public sealed class GatewayFlowTests : IAsyncLifetime
         var open = await _gateway.Incidents.ListOpenAsync();
         var call = Assert.Single(open);
         Assert.Equal(("res-alice", IncidentType.ManualCall), (call.ResidentId, call.Type));
-        Assert.True(_gateway.Logs.Entries.Count(e => e.EventId.Id == EventIds.UnknownDevice) <= 6, "unknown-device warnings are rate-limited per device");
-        _gateway.AssertNoErrors();
+        Assert.True(_gateway.Logs.Count(e => e.EventId == EventIds.UnknownDevice) <= 6, "unknown-device warnings are rate-limited per device");
     }
 }

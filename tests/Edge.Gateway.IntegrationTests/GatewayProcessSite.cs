@@ -8,14 +8,17 @@ namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>
 /// A scratch site for gateway child processes (<see cref="ChildGateway"/>): the site file, a config file
-/// against a given broker, the status endpoint, and the signals tests wait on.
+/// against a given broker, the status endpoint, and the signals tests wait on. Every gateway it starts is watched by
+/// the test's <see cref="TestEnvironment"/>.
 /// </summary>
 internal sealed class GatewayProcessSite : IDisposable
 {
     private readonly TempDirectory _dir;
+    private readonly TestEnvironment _env;
 
-    private GatewayProcessSite(TempDirectory dir, string config, int httpPort)
+    private GatewayProcessSite(TestEnvironment env, TempDirectory dir, string config, int httpPort)
     {
+        _env = env;
         _dir = dir;
         ConfigFile = config;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -26,7 +29,7 @@ internal sealed class GatewayProcessSite : IDisposable
     /// <summary>The gateway's loopback status endpoint.</summary>
     public HttpClient Http { get; }
 
-    public static async Task<GatewayProcessSite> CreateAsync(MosquittoBroker broker, string name, Dictionary<string, string?>? extra = null)
+    public static async Task<GatewayProcessSite> CreateAsync(TestEnvironment env, MosquittoBroker broker, string name, Dictionary<string, string?>? extra = null)
     {
         var dir = new TempDirectory(name);
         await File.WriteAllTextAsync(dir.File("site.json"), InProcessGateway.SiteJson);
@@ -40,10 +43,11 @@ internal sealed class GatewayProcessSite : IDisposable
 
         var config = dir.File("gateway.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
-        return new GatewayProcessSite(dir, config, port);
+        return new GatewayProcessSite(env, dir, config, port);
     }
 
-    public ChildProcess Start() => ChildGateway.Start(ConfigFile);
+    /// <summary>Starts a gateway process on the site's config; the test's environment reads its console.</summary>
+    public ChildProcess Start() => ChildGateway.Start(_env, ConfigFile);
 
     /// <summary>Open incidents, from the status endpoint.</summary>
     public async Task<List<JsonElement>> OpenIncidentsAsync() => (await Http.GetFromJsonAsync<List<JsonElement>>("api/incidents"))!;

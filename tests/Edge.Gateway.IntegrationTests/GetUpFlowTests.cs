@@ -12,8 +12,9 @@ namespace Edge.Gateway.IntegrationTests;
 /// posture tracker, incidents, escalation over the site's policy) and a pager channel that records what it is asked
 /// to send.
 /// </summary>
-public sealed class GetUpFlowTests : IAsyncLifetime
+public sealed class GetUpFlowTests : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private MosquittoBroker _broker = null!;
     private SensorPublisher _sensors = null!;
@@ -33,8 +34,8 @@ public sealed class GetUpFlowTests : IAsyncLifetime
             }
             """);
         _broker = await MosquittoBroker.StartAsync();
-        _sensors = await SensorPublisher.ConnectAsync(_broker.Host, _broker.Port, InProcessGateway.Site);
-        _gateway = await InProcessGateway.StartAsync(_broker, _sensors,
+        _sensors = await SensorPublisher.ConnectAsync(_broker.Host, _broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
+        _gateway = await InProcessGateway.StartAsync(_env, _broker, _sensors,
             new() { ["Alerting:Escalation:PolicyFile"] = _dir.File("escalation.json"), ["Prevention:TimeZone"] = "Etc/UTC" },
             services => services.AddSingleton<IAlertChannel>(sp => new FakeChannel("pager", ChannelKind.Espa, TimeProvider.System, sp.GetRequiredService<IDeliveryAttemptRecorder>())));
     }
@@ -46,6 +47,8 @@ public sealed class GetUpFlowTests : IAsyncLifetime
         await _broker.DisposeAsync();
         _dir.Dispose();
     }
+
+    public void Dispose() => _env.Dispose();
 
     // Recordings are chosen by a fixed rule: the first subject's first repetition of the activity.
     private static DeviceRecording Trial(string code)
@@ -87,7 +90,6 @@ public sealed class GetUpFlowTests : IAsyncLifetime
         await Pager.WaitForAsync(c => c.Operation == AlertOperation.Cancel && c.Message.IncidentId == up.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var again = await _gateway.WaitForChangeAsync(c => c.Incident.Type == IncidentType.GettingUp && c.Transition.Kind == TransitionKind.Raised && c.Incident.Id != up.Id, Settle);
         Assert.Equal("res-alice", again.Incident.Subject);
-        _gateway.AssertNoErrors();
     }
 
     [Fact]
@@ -104,6 +106,5 @@ public sealed class GetUpFlowTests : IAsyncLifetime
 
         Assert.DoesNotContain(_gateway.Changes(), c => c.Incident.Type == IncidentType.GettingUp);
         Assert.Empty(await _gateway.Incidents.ListOpenAsync());
-        _gateway.AssertNoErrors();
     }
 }

@@ -7,35 +7,41 @@ using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Edge.Gateway.IntegrationTests;
 
 /// <summary>
 /// The real gateway host (GatewayHost.CreateBuilder, the same composition as Program.cs) against a
-/// private Mosquitto, with a SQLite file in a temp folder and the committed model. Logs are captured;
-/// a test fails on any unexpected Error.
+/// private Mosquitto, with a SQLite file in a temp folder and the committed model. Its logs go to the test's
+/// <see cref="TestEnvironment"/> (as the source <see cref="Source"/>), which fails the test on an unexpected Error.
 /// </summary>
 internal sealed class InProcessGateway : IAsyncDisposable
 {
     public const string Site = "site1";
 
+    private static int _started;
     private readonly TempDirectory _dir;
+    private readonly TestEnvironment _env;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<IncidentChange> _changes = [];
     private readonly Channel<IncidentChange> _changeSignal = Channel.CreateUnbounded<IncidentChange>();
     private Task? _watch;
 
-    private InProcessGateway(TempDirectory dir, IHost host, CapturingLoggerProvider logs)
+    private InProcessGateway(TempDirectory dir, IHost host, TestEnvironment env, string source)
     {
         _dir = dir;
         Host = host;
-        Logs = logs;
+        _env = env;
+        Source = source;
     }
 
     public IHost Host { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    /// <summary>The name this gateway's log entries carry in the test's environment.</summary>
+    public string Source { get; }
+
+    /// <summary>This gateway's log entries so far.</summary>
+    public IReadOnlyList<LogEntry> Logs => [.. _env.Entries.Where(e => e.Source == Source)];
 
     public IIncidentService Incidents => Host.Services.GetRequiredService<IIncidentService>();
 
@@ -66,8 +72,9 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public static Dictionary<string, string?> Settings(MosquittoBroker broker, TempDirectory dir) => GatewayConfig.Base(broker.Host, broker.Port, dir);
 
-    public static async Task<InProcessGateway> StartAsync(MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
+    public static async Task<InProcessGateway> StartAsync(TestEnvironment env, MosquittoBroker broker, SensorPublisher sensors, Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
+        ArgumentNullException.ThrowIfNull(env);
         var dir = new TempDirectory("edge-gw-int");
         await File.WriteAllTextAsync(dir.File("site.json"), SiteJson);
         var settings = Settings(broker, dir);
@@ -76,18 +83,17 @@ internal sealed class InProcessGateway : IAsyncDisposable
             settings[k] = v;
         }
 
-        var logs = new CapturingLoggerProvider();
+        var source = "gateway-" + Interlocked.Increment(ref _started).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var host = GatewayHost.CreateBuilder([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
-            b.Logging.ClearProviders();
-            b.Logging.AddProvider(logs);
+            env.Capture(b.Logging, source);
             services?.Invoke(b.Services);
         }).Build();
-        var gateway = new InProcessGateway(dir, host, logs);
+        var gateway = new InProcessGateway(dir, host, env, source);
         await host.StartAsync();
         gateway._watch = Task.Run(gateway.WatchAsync);
-        await logs.WaitForEventAsync(EventIds.IngestStarted, TimeSpan.FromSeconds(30));
+        await env.WaitForAsync(e => e.Source == source && e.EventId == EventIds.IngestStarted, "ingest started", TimeSpan.FromSeconds(30));
         await gateway.WaitUntilSubscribedAsync(sensors);
         return gateway;
     }
@@ -130,13 +136,9 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     private long _handledBefore;
 
-    /// <summary>Errors logged so far, except those a test expects.</summary>
-    public void AssertNoErrors(params int[] expectedEventIds)
-    {
-        var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error && !expectedEventIds.Contains(e.EventId.Id))
-            .Select(e => $"{e.Category} [{e.EventId.Id}] {e.Message} {e.Exception}").ToList();
-        Assert.True(errors.Count == 0, "Unexpected errors:\n" + string.Join("\n", errors));
-    }
+    /// <summary>Waits for an entry of this gateway (past or future) with the event id.</summary>
+    public Task<LogEntry> WaitForEventAsync(int eventId, TimeSpan timeout) =>
+        _env.WaitForAsync(e => e.Source == Source && e.EventId == eventId, $"event {eventId} from {Source}", timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -10,9 +10,12 @@ namespace Edge.Gateway.IntegrationTests;
 /// the real firmware core (which stamps its boot identity, protocol version 2) against a real broker and the
 /// in-process gateway with the committed model; the reboot cuts the connection like a power cycle.
 /// </summary>
-public sealed class RebootTests
+public sealed class RebootTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Theory]
     [InlineData("streaming", 5)]
@@ -24,8 +27,8 @@ public sealed class RebootTests
     public async Task SensorRebootsSoonAfterItsBoot_ItsFallAndItsButtonPressAreStillRaised(string mode, int rebootAfter)
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
-        await using var gateway = await InProcessGateway.StartAsync(broker, sensors);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
+        await using var gateway = await InProcessGateway.StartAsync(_env, broker, sensors);
 
         // Before the reboot: the sensor sends what it sends in its mode (a fall and its window first when there
         // is time for it, so the old boot has used the sequence numbers and times the new boot will reuse), and a
@@ -48,7 +51,7 @@ public sealed class RebootTests
             """);
         var log = new StringWriter();
         var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = InProcessGateway.Site, Speed = 10, DurationSeconds = rebootAfter + 50 };
-        await using (var sim = new Simulation(options, scenario, null, log))
+        await using (var sim = new Simulation(options, scenario, null, log, _env.LoggerFactory))
         {
             using var timeout = new CancellationTokenSource(Wait);
             await sim.RunAsync(timeout.Token);
@@ -63,7 +66,7 @@ public sealed class RebootTests
         catch (OperationCanceledException)
         {
             why = $"falls {Count(gateway, IncidentType.Fall)} of {falls}, presses {Count(gateway, IncidentType.ManualCall)} of 2\nsimulator:\n{log}\ngateway:\n"
-                + string.Join("\n", gateway.Logs.Entries.Select(e => $"[{e.EventId.Id}] {e.Message}"));
+                + string.Join("\n", gateway.Logs.Select(e => $"[{e.EventId}] {e.Message}"));
         }
 
         Assert.True(why.Length == 0, why);

@@ -5,9 +5,12 @@ using Edge.TestKit;
 
 namespace Edge.Gateway.IntegrationTests;
 
-public sealed class RestartTests
+public sealed class RestartTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task KillMinus9_OpenIncidentsSurviveAndSensorDataWaitsInTheSession()
@@ -20,11 +23,11 @@ public sealed class RestartTests
         settings["Diagnostics:HttpPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var config = dir.File("gateway.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, InProcessGateway.Site, loggers: _env.LoggerFactory);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
 
         List<JsonElement> before;
-        using (var first = ChildGateway.Start(config))
+        using (var first = ChildGateway.Start(_env, config))
         {
             await first.WaitForLineAsync("Ingest started", Wait);
             await ChildGateway.WaitSubscribedAsync(first, sensors);
@@ -41,7 +44,7 @@ public sealed class RestartTests
         // While the gateway is dead, Bob presses his button: the broker keeps it in the gateway's session.
         await sensors.ButtonAsync("dev-b");
 
-        using var second = ChildGateway.Start(config);
+        using var second = ChildGateway.Start(_env, config);
         await second.WaitForLineAsync("Ingest started", Wait);
         await second.WaitForLineAsync("resident Bob", Wait);
         var after = await OpenAsync(http);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Edge.Logging;
 using Edge.Mqtt.Broker;
 using Edge.Provisioning;
 using Edge.TestKit;
@@ -11,9 +12,12 @@ namespace Edge.Gateway.IntegrationTests;
 /// listing all problems, a non-zero exit code (2 configuration, 3 unreachable), never a stack trace; a broker that
 /// refuses the credentials or whose certificate the CA does not sign is fatal; there is no built-in site id.
 /// </summary>
-public sealed class StartupErrorTests
+public sealed class StartupErrorTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task BadValues_EveryProblemListedInOneMessage_ExitCode2_NoStackTrace()
@@ -69,6 +73,10 @@ public sealed class StartupErrorTests
     [Fact]
     public async Task ProvisionedSite_RightCredentials_SubscribesToItsOwnSite_WrongPasswordOrWrongCa_IsFatal()
     {
+        // The refusals under test, as the MQTT client logs them before the gateway exits.
+        _env.ExpectError(EventIds.MqttConnectRefused, "the broker refused the connection: NotAuthorized");
+        _env.ExpectError(EventIds.MqttTlsError, "certificate verify failed");
+        _env.ExpectError(EventIds.MqttConnectRefused, "certificate verify failed");
         using var dir = new TempDirectory("edge-startup-tls");
         var port = ChildProcess.FreePort();
         var provisioner = new SiteProvisioner(dir.File("oakhouse"), TimeProvider.System);
@@ -112,14 +120,14 @@ public sealed class StartupErrorTests
         AssertNoStackTrace(ca);
     }
 
-    private static ChildProcess Start(TempDirectory dir, Dictionary<string, string?> settings, string? baseConfig = null)
+    private ChildProcess Start(TempDirectory dir, Dictionary<string, string?> settings, string? baseConfig = null)
     {
         settings.TryAdd("Storage:DatabasePath", dir.File("gateway.db"));
         settings.TryAdd("Detection:ModelDirectory", Path.Combine(TestData.RepoRoot, "models", "fall-model"));
         var config = dir.File($"gateway-{Guid.NewGuid():N}.json");
         File.WriteAllText(config, JsonSerializer.Serialize(GatewayConfig.Nest(settings)));
         string[] args = baseConfig is null ? ["--config", config] : ["--config", baseConfig, .. settings.Select(kv => $"--{kv.Key}={kv.Value}")];
-        return ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, args, dir.Path);
+        return _env.Watch(ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, args, dir.Path));
     }
 
     private static void AssertNoStackTrace(string output)

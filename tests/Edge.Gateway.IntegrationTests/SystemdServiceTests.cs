@@ -14,15 +14,18 @@ namespace Edge.Gateway.IntegrationTests;
 /// started the process, as it does on the Pi where the parent is PID 1). The unit file itself is checked by
 /// <c>systemd-analyze verify</c> in the install tests.
 /// </summary>
-public sealed class SystemdServiceTests
+public sealed class SystemdServiceTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task UnderSystemd_ReadyAfterStart_WatchdogKeepAlives_JournalLogLines_StoppingOnSigterm()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        using var site = await GatewayProcessSite.CreateAsync(broker, "edge-systemd");
+        using var site = await GatewayProcessSite.CreateAsync(_env, broker, "edge-systemd");
         using var dir = new TempDirectory("edge-systemd-notify");
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(dir.File("notify")));
@@ -47,11 +50,11 @@ public sealed class SystemdServiceTests
         // "systemd" is /bin/sh under that name: it starts the gateway as its child, says the child's pid and waits.
         var systemd = dir.File("systemd");
         File.CreateSymbolicLink(systemd, "/bin/sh");
-        using var parent = ChildProcess.Start(systemd,
+        using var parent = _env.Watch(ChildProcess.Start(systemd,
             ["-c", "\"$@\" & echo \"gateway pid $!\"; wait $!", "systemd", "dotnet", typeof(GatewayHost).Assembly.Location, "--config", site.ConfigFile],
             Path.GetDirectoryName(site.ConfigFile),
             new Dictionary<string, string> { ["NOTIFY_SOCKET"] = dir.File("notify"), ["WATCHDOG_USEC"] = "2000000" },
-            name: "gateway under 'systemd'");
+            name: "gateway under 'systemd'"));
         var pid = int.Parse((await parent.WaitForLineAsync("gateway pid ", Wait))["gateway pid ".Length..], CultureInfo.InvariantCulture);
 
         // READY=1 (SystemdLifetime) once every hosted service has started (the host's ApplicationStarted).

@@ -75,7 +75,7 @@ public sealed partial class TestEnvironment : IDisposable
     {
         _output = output;
         _unobservedMark = UnobservedTaskExceptions.Mark();
-        LoggerProvider = new Provider(this);
+        LoggerProvider = new Provider(this, InProcess);
         LoggerFactory = new LoggerFactory([LoggerProvider]);
     }
 
@@ -113,12 +113,15 @@ public sealed partial class TestEnvironment : IDisposable
 
     public ILogger<T> Logger<T>() => LoggerFactory.CreateLogger<T>();
 
-    /// <summary>Sends a host's logs here (and nowhere else: no console noise in the test output).</summary>
-    public void Capture(ILoggingBuilder logging)
+    /// <summary>
+    /// Sends a host's logs here (and nowhere else: no console noise in the test output), as entries of
+    /// <paramref name="source"/> (default <c>in-process</c>), so a test with two hosts can tell them apart.
+    /// </summary>
+    public void Capture(ILoggingBuilder logging, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(logging);
         logging.ClearProviders();
-        logging.AddProvider(LoggerProvider);
+        logging.AddProvider(source is null ? LoggerProvider : new Provider(this, source));
     }
 
     /// <summary>
@@ -295,9 +298,9 @@ public sealed partial class TestEnvironment : IDisposable
             && (Text is null || entry.Message.Contains(Text, StringComparison.Ordinal) || (entry.Exception?.Contains(Text, StringComparison.Ordinal) ?? false));
     }
 
-    private sealed class Provider(TestEnvironment owner) : ILoggerProvider
+    private sealed class Provider(TestEnvironment owner, string source) : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(owner, categoryName);
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(owner, source, categoryName);
 
         // Hosts dispose the providers they were given; this one belongs to the environment and outlives them.
         public void Dispose()
@@ -305,7 +308,7 @@ public sealed partial class TestEnvironment : IDisposable
         }
     }
 
-    private sealed class CapturingLogger(TestEnvironment owner, string category) : ILogger
+    private sealed class CapturingLogger(TestEnvironment owner, string source, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -316,7 +319,7 @@ public sealed partial class TestEnvironment : IDisposable
         {
             if (IsEnabled(logLevel))
             {
-                owner.Add(new LogEntry(InProcess, category, logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
+                owner.Add(new LogEntry(source, category, logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
             }
         }
     }

@@ -7,8 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Edge.Gateway.IntegrationTests.Commissioning;
 
 /// <summary>The monthly self-test against the committed model: it must pass on a healthy gateway, or it would page staff every month for nothing.</summary>
-public sealed class SelfTestModelTests
+public sealed class SelfTestModelTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public void Run_CommittedModel_DetectsTheSyntheticFall()
     {
