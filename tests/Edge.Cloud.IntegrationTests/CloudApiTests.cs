@@ -6,17 +6,19 @@ using System.Text.Json;
 using Edge.Cloud.Api.Query;
 using Edge.Cloud.Api.Reporting;
 using Edge.Cloud.Contracts;
+using Edge.TestKit;
 
 namespace Edge.Cloud.IntegrationTests;
 
 /// <summary>The API suite; runs once on SQLite and once on PostgreSQL (see the derived classes).</summary>
-public abstract class CloudApiTests(IDatabaseSource databases) : IAsyncLifetime
+public abstract class CloudApiTests(IDatabaseSource databases) : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private CloudApp? _app;
 
     protected CloudApp App => _app!;
 
-    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(databases.Provider, await databases.NewDatabaseAsync());
+    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(_env, databases.Provider, await databases.NewDatabaseAsync());
 
     public async Task DisposeAsync()
     {
@@ -32,6 +34,8 @@ public abstract class CloudApiTests(IDatabaseSource databases) : IAsyncLifetime
             (databases as IDisposable)?.Dispose();
         }
     }
+
+    public void Dispose() => _env.Dispose();
 
     private static readonly DateTimeOffset T0 = Events.Base;
 
@@ -264,7 +268,7 @@ public abstract class CloudApiTests(IDatabaseSource databases) : IAsyncLifetime
     [Fact]
     public async Task PostEvents_OverTheGatewaysRateLimit_TooManyRequests_RejectedBatchesNotStored()
     {
-        await using var app = await CloudApp.StartAsync(databases.Provider, await databases.NewDatabaseAsync(),
+        await using var app = await CloudApp.StartAsync(_env, databases.Provider, await databases.NewDatabaseAsync(),
             new Dictionary<string, string?> { ["Ingest:RequestsPerSecond"] = "1", ["Ingest:Burst"] = "1" });
         using var client = app.GatewayClient("gw-a1");
         var statuses = new List<HttpStatusCode>();

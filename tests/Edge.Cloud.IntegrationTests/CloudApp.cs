@@ -3,19 +3,19 @@ using System.Net.Http.Json;
 using Edge.Cloud.Api.Admin;
 using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
+using Edge.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Edge.Cloud.IntegrationTests;
 
 /// <summary>
 /// The real service on Kestrel (loopback, free port) over a real database, with two organisations:
 /// org-a owns site-a1 (gateway gw-a1) and site-a2 (gw-a2); org-b owns site-b1 (gw-b1). Users alice (org-a)
-/// and bob (org-b). Any Error log fails the test on dispose.
+/// and bob (org-b). Its logs go to the test's <see cref="TestEnvironment"/>, which fails the test on an unexpected Error.
 /// </summary>
 public sealed class CloudApp : IAsyncDisposable
 {
@@ -23,12 +23,10 @@ public sealed class CloudApp : IAsyncDisposable
     public const int TestPasswordIterations = 10_000;
 
     private readonly WebApplicationFactory<Program> _factory;
-    private readonly ErrorLogCollector _errors;
 
-    private CloudApp(WebApplicationFactory<Program> factory, ErrorLogCollector errors, Uri baseAddress, string provider, string connectionString)
+    private CloudApp(WebApplicationFactory<Program> factory, Uri baseAddress, string provider, string connectionString)
     {
         _factory = factory;
-        _errors = errors;
         BaseAddress = baseAddress;
         Provider = provider;
         ConnectionString = connectionString;
@@ -57,9 +55,9 @@ public sealed class CloudApp : IAsyncDisposable
     public Dictionary<string, NewUserSecrets> Users { get; } = [];
 
     public static async Task<CloudApp> StartAsync(
-        string provider, string connectionString, IDictionary<string, string?>? settings = null, bool seed = true, TimeProvider? time = null)
+        TestEnvironment env, string provider, string connectionString, IDictionary<string, string?>? settings = null, bool seed = true, TimeProvider? time = null)
     {
-        var errors = new ErrorLogCollector();
+        ArgumentNullException.ThrowIfNull(env);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
@@ -72,7 +70,7 @@ public sealed class CloudApp : IAsyncDisposable
                 b.UseSetting(key, value);
             }
 
-            b.ConfigureLogging(l => l.AddProvider(errors));
+            b.ConfigureLogging(l => env.Capture(l, "cloud"));
             if (time is not null)
             {
                 b.ConfigureServices(s => s.AddSingleton(time));
@@ -81,7 +79,7 @@ public sealed class CloudApp : IAsyncDisposable
         factory.UseKestrel();
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var app = new CloudApp(factory, errors, new Uri(address), provider, connectionString);
+        var app = new CloudApp(factory, new Uri(address), provider, connectionString);
         if (seed)
         {
             await app.SeedAsync();
@@ -132,55 +130,5 @@ public sealed class CloudApp : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync(UplinkJsonContext.Default.UplinkBatchResult))!;
     }
 
-    public IReadOnlyList<string> ErrorLogs => _errors.Errors;
-
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        if (_errors.Errors.Count > 0)
-        {
-            throw new Xunit.Sdk.XunitException("The service logged errors:\n" + string.Join("\n", _errors.Errors));
-        }
-    }
-
-    private sealed class ErrorLogCollector : ILoggerProvider
-    {
-        private readonly List<string> _errors = [];
-
-        public IReadOnlyList<string> Errors
-        {
-            get
-            {
-                lock (_errors)
-                {
-                    return [.. _errors];
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(ErrorLogCollector owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (logLevel >= LogLevel.Error)
-                {
-                    lock (owner._errors)
-                    {
-                        owner._errors.Add($"{category}[{eventId.Id}]: {formatter(state, exception)} {exception}");
-                    }
-                }
-            }
-        }
-    }
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 }

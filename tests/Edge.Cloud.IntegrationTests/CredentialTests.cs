@@ -14,14 +14,15 @@ namespace Edge.Cloud.IntegrationTests;
 /// the real service (Kestrel on loopback) over a real database. Runs on SQLite and on PostgreSQL. The clock is
 /// a manual one, so lifetimes are moved past without sleeping.
 /// </summary>
-public abstract class CredentialTests(IDatabaseSource databases) : IAsyncLifetime
+public abstract class CredentialTests(IDatabaseSource databases) : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private CloudApp? _app;
 
     private CloudApp App => _app!;
 
-    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(databases.Provider, await databases.NewDatabaseAsync(), time: _time);
+    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(_env, databases.Provider, await databases.NewDatabaseAsync(), time: _time);
 
     public async Task DisposeAsync()
     {
@@ -37,6 +38,8 @@ public abstract class CredentialTests(IDatabaseSource databases) : IAsyncLifetim
             (databases as IDisposable)?.Dispose();
         }
     }
+
+    public void Dispose() => _env.Dispose();
 
     // ---- gateway keys ----
 

@@ -11,8 +11,9 @@ namespace Edge.Cloud.IntegrationTests;
 /// The dashboard in a real headless Chromium (Debian packages chromium and chromium-driver) against
 /// the real service on Kestrel: sign in through the form, then read what a manager sees.
 /// </summary>
-public sealed class DashboardBrowserTests : IAsyncLifetime
+public sealed class DashboardBrowserTests : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private const string ChromiumPath = "/usr/bin/chromium";
     private const string DriverPath = "/usr/bin/chromedriver";
 
@@ -20,7 +21,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private readonly TempDirectory _profile = new("edge-chromium-profile");
     private CloudApp? _app;
 
-    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(_databases.Provider, await _databases.NewDatabaseAsync());
+    public async Task InitializeAsync() => _app = await CloudApp.StartAsync(_env, _databases.Provider, await _databases.NewDatabaseAsync());
 
     public async Task DisposeAsync()
     {
@@ -34,6 +35,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             _profile.Dispose();
         }
     }
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Dashboard_InHeadlessChromium_SignInShowsOpenIncidentsAndDrawsCharts()

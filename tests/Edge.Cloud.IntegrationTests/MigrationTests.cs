@@ -1,11 +1,13 @@
 using Edge.Cloud.Contracts;
 using Edge.Cloud.Data;
+using Edge.TestKit;
 
 namespace Edge.Cloud.IntegrationTests;
 
 /// <summary>Schema creation and upgrade; runs on SQLite and on PostgreSQL.</summary>
-public abstract class MigrationTests(IDatabaseSource databases) : IAsyncLifetime
+public abstract class MigrationTests(IDatabaseSource databases) : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
     private CloudStore? _store;
     private string _connectionString = "";
 
@@ -23,6 +25,8 @@ public abstract class MigrationTests(IDatabaseSource databases) : IAsyncLifetime
         (databases as IDisposable)?.Dispose();
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Migrate_EmptyDatabase_AppliesEveryVersionAndRecordsThem()

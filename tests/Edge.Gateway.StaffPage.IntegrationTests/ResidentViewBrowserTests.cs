@@ -1,6 +1,7 @@
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Prevention;
 using Edge.Gateway.Storage;
+using Edge.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
@@ -8,12 +9,16 @@ using Xunit.Abstractions;
 namespace Edge.Gateway.StaffPage.IntegrationTests;
 
 /// <summary>The resident view in headless Chromium: the 14-day chart, the plain-words flag, the get-up alert setting and the falls log with its CSV.</summary>
-public sealed class ResidentViewBrowserTests(ITestOutputHelper output)
+public sealed class ResidentViewBrowserTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task ResidentView_ChartFlagGetUpSettingAndFallsLog()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         var today = DateOnly.FromDateTime(StaffPageGateway.Start.UtcDateTime);
 
         // Sixteen complete days: about 40 min of walking a day, then the last three days 10-12 min.
@@ -103,7 +108,7 @@ public sealed class ResidentViewBrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task ResidentApi_WithoutSessionOrToken_Refused()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var http = new HttpClient { BaseAddress = gw.Url };
 
         using var list = await http.GetAsync("/api/residents");

@@ -1,16 +1,21 @@
 using Edge.Alerting;
 using Edge.Gateway.Incidents;
+using Edge.TestKit;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
 namespace Edge.Gateway.StaffPage.IntegrationTests;
 
-public sealed class StaffPageBrowserTests(ITestOutputHelper output)
+public sealed class StaffPageBrowserTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task IncidentAppearsLive_CarerAccepts_EscalationStops_AuditNamesTheCarerAndStaffPage()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var browser = new Browser();
         browser.SignIn(gw.Url, StaffPageGateway.User, StaffPageGateway.Password);
         Assert.Equal("Sam Carer", browser.Find("#who").Text);
@@ -68,7 +73,7 @@ public sealed class StaffPageBrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task PhoneSizedScreen_NoHorizontalOverflow_Screenshot()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var browser = new Browser();
         browser.Driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
         {
@@ -107,7 +112,7 @@ public sealed class StaffPageBrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task WrongPassword_IsRefused_AndNoSessionIsCreated()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var browser = new Browser();
         browser.Driver.Navigate().GoToUrl(gw.Url);
         browser.Until(d => d.FindElement(By.Id("signin")).Displayed, "the sign-in form");

@@ -17,7 +17,7 @@ namespace Edge.Gateway.StaffPage.IntegrationTests;
 /// The real gateway host (GatewayHost.CreateBuilder, started in full) with the staff page on a free loopback
 /// port, a provisioned staff store (one carer, "sam"), the escalation policy "pager 101 at once, handset 2001
 /// after 60 s" over in-memory channels, and a fake clock so escalation can be moved on without sleeping.
-/// Sensor input is an in-process source (no broker needed for the page).
+/// Sensor input is an in-process source (no broker needed for the page). Its logs go to the test's TestEnvironment.
 /// </summary>
 internal sealed class StaffPageGateway : IAsyncDisposable
 {
@@ -70,8 +70,9 @@ internal sealed class StaffPageGateway : IAsyncDisposable
     /// <summary>The staff page's base URL, e.g. http://127.0.0.1:41234.</summary>
     public Uri Url => new(Host.Services.GetRequiredService<StaffPageServer>().Addresses[0]);
 
-    public static async Task<StaffPageGateway> StartAsync(IDictionary<string, string?>? extra = null)
+    public static async Task<StaffPageGateway> StartAsync(TestEnvironment env, IDictionary<string, string?>? extra = null)
     {
+        ArgumentNullException.ThrowIfNull(env);
         var dir = new TempDirectory("edge-staffpage");
         var time = new FakeTimeProvider(Start);
         await File.WriteAllTextAsync(dir.File("escalation.json"), Policy);
@@ -99,7 +100,7 @@ internal sealed class StaffPageGateway : IAsyncDisposable
         var host = GatewayHost.CreateBuilder([], b =>
         {
             b.Configuration.AddInMemoryCollection(config);
-            b.Logging.ClearProviders();
+            env.Capture(b.Logging);
             b.Services.AddSingleton<TimeProvider>(time);
             b.Services.AddSingleton<ISensorMessageSource>(new ChannelSensorMessageSource());
             b.Services.AddSingleton<IAlertChannel>(sp => new FakeChannel("pager", ChannelKind.Espa, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IDeliveryAttemptRecorder>()));

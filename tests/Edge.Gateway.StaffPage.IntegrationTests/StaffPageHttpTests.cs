@@ -2,16 +2,21 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edge.Gateway.Incidents;
+using Edge.TestKit;
 
 namespace Edge.Gateway.StaffPage.IntegrationTests;
 
 /// <summary>The staff page's HTTP contract, checked with a plain HttpClient: sessions, CSRF, auth on every API.</summary>
-public sealed class StaffPageHttpTests
+public sealed class StaffPageHttpTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task Api_WithoutSession_Is401()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var http = new HttpClient { BaseAddress = gw.Url };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("/api/incidents", UriKind.Relative))).StatusCode);
@@ -25,7 +30,7 @@ public sealed class StaffPageHttpTests
     [Fact]
     public async Task SignIn_SetsAnHttpOnlySameSiteStrictCookie_AndPostsNeedTheCsrfToken()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
         using var http = new HttpClient(handler) { BaseAddress = gw.Url };
         var credentials = new { username = StaffPageGateway.User, password = StaffPageGateway.Password };

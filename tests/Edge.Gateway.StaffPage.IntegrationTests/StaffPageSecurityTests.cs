@@ -10,15 +10,18 @@ namespace Edge.Gateway.StaffPage.IntegrationTests;
 /// loopback: a cookie replayed after sign-out, a guesser trying to lock a carer out, DNS rebinding, HSTS,
 /// an oversized note. Other machines are played by other loopback addresses (127.0.0.2 ...).
 /// </summary>
-public sealed class StaffPageSecurityTests
+public sealed class StaffPageSecurityTests : IDisposable
 {
     private const string Attacker = "127.0.0.2";
     private const string NewTablet = "127.0.0.3";
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task SignOut_ACopiedCookieAndTokenReplayedAfterwards_CannotAcceptAnIncident()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var carer = new StaffClient(gw.Url);
         Assert.Equal(HttpStatusCode.NoContent, (await carer.SignInAsync(StaffPageGateway.User, StaffPageGateway.Password)).Status);
         // What someone who copied the requests (shared computer, proxy log) holds: the cookies and a CSRF token.
@@ -40,7 +43,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task SignOut_EndsTheSessionsLiveStream()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var carer = new StaffClient(gw.Url);
         Assert.Equal(HttpStatusCode.NoContent, (await carer.SignInAsync(StaffPageGateway.User, StaffPageGateway.Password)).Status);
         using var stream = await carer.Http.GetAsync(new Uri("/api/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
@@ -64,7 +67,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task Session_EndsAfterItsIdleTimeAndItsMaximumLifetime()
     {
-        await using var gw = await StaffPageGateway.StartAsync(new Dictionary<string, string?>
+        await using var gw = await StaffPageGateway.StartAsync(_env, new Dictionary<string, string?>
         {
             ["StaffPage:SessionLifetime"] = "02:00:00",
             ["StaffPage:SessionMaxLifetime"] = "05:00:00",
@@ -88,7 +91,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task WrongPasswordsFromAnotherMachine_NeverLockTheCarerOut_TheWaitGrowsForTheGuesser()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var phone = new StaffClient(gw.Url);
         Assert.Equal(HttpStatusCode.NoContent, (await phone.SignInAsync(StaffPageGateway.User, StaffPageGateway.Password)).Status);
         using (var signOut = await phone.PostJsonAsync("/api/signout", null))
@@ -132,7 +135,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task ParallelBogusSignInsFromOneSource_OnlyTwoReachThePasswordCheck()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var attacker = new StaffClient(gw.Url, Attacker);
         var token = await attacker.CsrfAsync();
 
@@ -152,7 +155,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task HostHeader_OnlyTheGatewaysNamesAndAddresses_AreAnswered()
     {
-        await using var gw = await StaffPageGateway.StartAsync(new Dictionary<string, string?> { ["StaffPage:AllowedHosts:0"] = "gateway.oakhouse.lan" });
+        await using var gw = await StaffPageGateway.StartAsync(_env, new Dictionary<string, string?> { ["StaffPage:AllowedHosts:0"] = "gateway.oakhouse.lan" });
         using var http = new HttpClient { BaseAddress = gw.Url };
         (string Host, HttpStatusCode Expected)[] cases =
         [
@@ -181,7 +184,7 @@ public sealed class StaffPageSecurityTests
     {
         using var dir = new TempDirectory("edge-staffpage-tls");
         var certs = await TestCertificates.CreateAsync(dir.Path);
-        await using var gw = await StaffPageGateway.StartAsync(new Dictionary<string, string?>
+        await using var gw = await StaffPageGateway.StartAsync(_env, new Dictionary<string, string?>
         {
             ["StaffPage:Url"] = "https://127.0.0.1:0",
             ["StaffPage:CertificateFile"] = certs.ServerCert,
@@ -198,7 +201,7 @@ public sealed class StaffPageSecurityTests
         using var page = await https.GetAsync(new Uri("/", UriKind.Relative));
 
         Assert.Equal("max-age=31536000", page.Headers.GetValues("Strict-Transport-Security").Single());
-        await using var plain = await StaffPageGateway.StartAsync();
+        await using var plain = await StaffPageGateway.StartAsync(_env);
         using var http = new HttpClient { BaseAddress = plain.Url };
         using var plainPage = await http.GetAsync(new Uri("/", UriKind.Relative));
         Assert.False(plainPage.Headers.Contains("Strict-Transport-Security"));
@@ -207,7 +210,7 @@ public sealed class StaffPageSecurityTests
     [Fact]
     public async Task ResolveNote_OverTheLimitOrHuge_IsRefusedAndNothingIsStored()
     {
-        await using var gw = await StaffPageGateway.StartAsync();
+        await using var gw = await StaffPageGateway.StartAsync(_env);
         using var carer = new StaffClient(gw.Url);
         Assert.Equal(HttpStatusCode.NoContent, (await carer.SignInAsync(StaffPageGateway.User, StaffPageGateway.Password)).Status);
         var id = (await gw.RaiseFallAsync()).Incident.Id;

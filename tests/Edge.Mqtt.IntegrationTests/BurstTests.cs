@@ -3,8 +3,12 @@ using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class BurstTests
+public sealed class BurstTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task Burst_10000Qos1Messages_QueueSizedOnPurpose_NoLoss()
     {
@@ -18,11 +22,11 @@ public sealed class BurstTests
 
         var subOptions = Options(broker, $"burst-sub-{id}", cleanSession: false);
         subOptions.IncomingChannelCapacity = count + 100;
-        await using var subscriber = await ConnectedAsync(subOptions);
+        await using var subscriber = await ConnectedAsync(_env, subOptions);
         await SubscribeAndWaitAsync(subscriber, topic, MqttQos.AtLeastOnce);
         var pubOptions = Options(broker, $"burst-pub-{id}", cleanSession: false);
         pubOptions.MaxInflightMessages = 100;
-        await using var publisher = await ConnectedAsync(pubOptions);
+        await using var publisher = await ConnectedAsync(_env, pubOptions);
 
         var payload = new byte[600];
         for (var i = 0; i < count; i++)
@@ -55,12 +59,12 @@ public sealed class BurstTests
         var id = Guid.NewGuid().ToString("N")[..8];
         var topic = $"edge-test/{id}/drops";
         var subscriberId = $"drop-sub-{id}";
-        await using (var subscriber = await ConnectedAsync(Options(broker, subscriberId, cleanSession: false)))
+        await using (var subscriber = await ConnectedAsync(_env, Options(broker, subscriberId, cleanSession: false)))
         {
             await SubscribeAndWaitAsync(subscriber, topic, MqttQos.AtLeastOnce);
         }
 
-        await using var publisher = await ConnectedAsync(Options(broker));
+        await using var publisher = await ConnectedAsync(_env, Options(broker));
         for (var i = 0; i < 200; i++)
         {
             await publisher.PublishAsync(topic, Utf8($"m{i}"), MqttQos.AtLeastOnce, false, CancellationToken.None);

@@ -8,8 +8,12 @@ namespace Edge.Mqtt.IntegrationTests;
 /// the broker's session and comes back to the next connection with the same client id (as after a
 /// gateway crash), and MQTT 5's receive maximum bounds how much the broker sends ahead.
 /// </summary>
-public sealed class ManualAcknowledgementTests
+public sealed class ManualAcknowledgementTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task ManualAcknowledgement_ReceiverCutOff_UnacknowledgedMessagesComeBackAcknowledgedOnesDoNot()
     {
@@ -17,9 +21,9 @@ public sealed class ManualAcknowledgementTests
         var id = Guid.NewGuid().ToString("N")[..8];
         var topic = $"edge-test/{id}/held";
         var receiverOptions = Held(broker, $"held-{id}", receiveMaximum: 100);
-        await using var publisher = await ConnectedAsync(Options(broker));
+        await using var publisher = await ConnectedAsync(_env, Options(broker));
 
-        var first = await ConnectedAsync(receiverOptions);
+        var first = await ConnectedAsync(_env, receiverOptions);
         try
         {
             await SubscribeAndWaitAsync(first, topic, MqttQos.AtLeastOnce);
@@ -58,7 +62,7 @@ public sealed class ManualAcknowledgementTests
             await first.DisposeAsync();
         }
 
-        await using var second = await ConnectedAsync(receiverOptions);
+        await using var second = await ConnectedAsync(_env, receiverOptions);
         await publisher.PublishAsync(topic, Utf8("sentinel"), MqttQos.AtLeastOnce, false, CancellationToken.None);
         var again = new List<MqttMessage>();
         while (true)
@@ -83,11 +87,11 @@ public sealed class ManualAcknowledgementTests
         await using var broker = await MosquittoBroker.StartAsync();
         var id = Guid.NewGuid().ToString("N")[..8];
         var topic = $"edge-test/{id}/window";
-        await using var receiver = await ConnectedAsync(Held(broker, $"window-{id}", receiveMaximum: 5));
+        await using var receiver = await ConnectedAsync(_env, Held(broker, $"window-{id}", receiveMaximum: 5));
         await SubscribeAndWaitAsync(receiver, topic, MqttQos.AtLeastOnce);
         await UntilAsync(() => receiver.GetStatistics().AcknowledgementsSent == 1, "the subscription marker acknowledged");
         var received0 = receiver.GetStatistics().MessagesReceived;
-        await using var publisher = await ConnectedAsync(Options(broker));
+        await using var publisher = await ConnectedAsync(_env, Options(broker));
         for (var i = 0; i < 20; i++)
         {
             await publisher.PublishAsync(topic, Utf8($"m{i}"), MqttQos.AtLeastOnce, false, CancellationToken.None);
@@ -124,7 +128,7 @@ public sealed class ManualAcknowledgementTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var topic = $"edge-test/{Guid.NewGuid():N}/auto";
-        await using var client = await ConnectedAsync(Options(broker));
+        await using var client = await ConnectedAsync(_env, Options(broker));
         await SubscribeAndWaitAsync(client, topic, MqttQos.AtLeastOnce);
         await client.PublishAsync(topic, Utf8("x"), MqttQos.AtLeastOnce, false, CancellationToken.None);
 

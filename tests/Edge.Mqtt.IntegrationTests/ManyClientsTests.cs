@@ -5,8 +5,12 @@ using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 namespace Edge.Mqtt.IntegrationTests;
 
 /// <summary>A thousand clients in one process, as the simulator runs a ward: each with its own id, will and socket.</summary>
-public sealed class ManyClientsTests
+public sealed class ManyClientsTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task ThousandClients_EachPublishesQos1_ObserverReceivesEveryOneOnce()
     {
@@ -15,7 +19,7 @@ public sealed class ManyClientsTests
         var root = $"edge-test/{Guid.NewGuid():N}";
         var observerOptions = Options(broker);
         observerOptions.IncomingChannelCapacity = count + 16;
-        await using var observer = await ConnectedAsync(observerOptions);
+        await using var observer = await ConnectedAsync(_env, observerOptions);
         await SubscribeAndWaitAsync(observer, $"{root}/+/data", MqttQos.AtLeastOnce);
 
         var clients = new MqttNetClient[count];
@@ -28,7 +32,7 @@ public sealed class ManyClientsTests
                 {
                     var options = Options(broker, $"many-{i:D4}");
                     options.Will = new MqttWillOptions { Topic = $"{root}/{i:D4}/status", Payload = Utf8("offline") };
-                    clients[i] = await ConnectedAsync(options);
+                    clients[i] = await ConnectedAsync(_env, options);
                 }));
             }
 

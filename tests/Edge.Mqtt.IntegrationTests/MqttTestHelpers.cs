@@ -18,9 +18,10 @@ internal static class MqttTestHelpers
         ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
     };
 
-    public static async Task<MqttNetClient> ConnectedAsync(MqttClientOptions options)
+    /// <summary>A connected client whose logs go to the test's environment.</summary>
+    public static async Task<MqttNetClient> ConnectedAsync(TestEnvironment env, MqttClientOptions options)
     {
-        var client = new MqttNetClient(options);
+        var client = new MqttNetClient(options, env.Logger<MqttNetClient>());
         try
         {
             using var cts = new CancellationTokenSource(WaitLimit);

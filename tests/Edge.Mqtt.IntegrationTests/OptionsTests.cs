@@ -1,9 +1,14 @@
+using Edge.TestKit;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class OptionsTests
+public sealed class OptionsTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public void Constructor_InvalidOptions_ReportsEveryError()
     {
@@ -21,7 +26,7 @@ public sealed class OptionsTests
             Will = new MqttWillOptions { Topic = "sensors/+/status" },
         };
 
-        var ex = Assert.Throws<OptionsValidationException>(() => new MqttNetClient(options));
+        var ex = Assert.Throws<OptionsValidationException>(() => new MqttNetClient(options, _env.Logger<MqttNetClient>()));
 
         var text = string.Join('\n', ex.Failures);
         Assert.Contains("Mqtt:Host", text, StringComparison.Ordinal);
@@ -62,7 +67,7 @@ public sealed class OptionsTests
         {
             var options = new MqttClientOptions { Tls = new MqttTlsOptions { CaFile = empty } };
 
-            var ex = Assert.Throws<MqttException>(() => new MqttNetClient(options));
+            var ex = Assert.Throws<MqttException>(() => new MqttNetClient(options, _env.Logger<MqttNetClient>()));
 
             Assert.Contains("holds no PEM certificate", ex.Message, StringComparison.Ordinal);
         }

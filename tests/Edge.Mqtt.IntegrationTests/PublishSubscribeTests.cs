@@ -3,8 +3,12 @@ using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class PublishSubscribeTests : IAsyncLifetime
+public sealed class PublishSubscribeTests : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private MosquittoBroker _broker = null!;
 
     public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
@@ -18,9 +22,9 @@ public sealed class PublishSubscribeTests : IAsyncLifetime
     public async Task PublishAsync_AtEachQos_SubscriberReceivesEveryPayloadOnceInOrder(MqttQos qos)
     {
         var topic = $"edge-test/{Guid.NewGuid():N}/qos{(int)qos}";
-        await using var subscriber = await ConnectedAsync(Options(_broker));
+        await using var subscriber = await ConnectedAsync(_env, Options(_broker));
         await SubscribeAndWaitAsync(subscriber, topic, qos);
-        await using var publisher = await ConnectedAsync(Options(_broker));
+        await using var publisher = await ConnectedAsync(_env, Options(_broker));
 
         for (var i = 0; i < 50; i++)
         {
@@ -46,11 +50,11 @@ public sealed class PublishSubscribeTests : IAsyncLifetime
     public async Task Subscribe_RetainedMessage_DeliveredWithRetainFlag()
     {
         var topic = $"edge-test/{Guid.NewGuid():N}/retained";
-        await using var publisher = await ConnectedAsync(Options(_broker));
+        await using var publisher = await ConnectedAsync(_env, Options(_broker));
         await publisher.PublishAsync(topic, Utf8("kept"), MqttQos.AtLeastOnce, true, CancellationToken.None);
         await UntilAsync(() => publisher.GetStatistics().OutgoingQueued == 0, "the retained publish acknowledged");
 
-        await using var subscriber = await ConnectedAsync(Options(_broker));
+        await using var subscriber = await ConnectedAsync(_env, Options(_broker));
         subscriber.Subscribe(topic, MqttQos.AtLeastOnce);
         var m = await ReadAsync(subscriber);
 
@@ -64,9 +68,9 @@ public sealed class PublishSubscribeTests : IAsyncLifetime
         var topic = $"edge-test/{Guid.NewGuid():N}/flood";
         var options = Options(_broker);
         options.IncomingChannelCapacity = 5;
-        await using var subscriber = await ConnectedAsync(options);
+        await using var subscriber = await ConnectedAsync(_env, options);
         await SubscribeAndWaitAsync(subscriber, topic, MqttQos.AtLeastOnce);
-        await using var publisher = await ConnectedAsync(Options(_broker));
+        await using var publisher = await ConnectedAsync(_env, Options(_broker));
         Assert.False(subscriber.Messages.TryRead(out _));
 
         var before = subscriber.GetStatistics();

@@ -3,19 +3,23 @@ using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class ResilienceTests
+public sealed class ResilienceTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task Will_ClientCutOffWithoutDisconnect_BrokerPublishesWill()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var willTopic = $"edge-test/{Guid.NewGuid():N}/status";
-        await using var observer = await ConnectedAsync(Options(broker));
+        await using var observer = await ConnectedAsync(_env, Options(broker));
         await SubscribeAndWaitAsync(observer, willTopic, MqttQos.AtLeastOnce);
 
         var options = Options(broker);
         options.Will = new MqttWillOptions { Topic = willTopic, Payload = Utf8("offline"), Qos = MqttQos.AtLeastOnce };
-        await using var sensor = await ConnectedAsync(options);
+        await using var sensor = await ConnectedAsync(_env, options);
         Assert.True(sensor.SimulateNetworkLoss(holdDown: false), "could not shut the socket down");
 
         var will = await ReadAsync(observer);
@@ -28,12 +32,12 @@ public sealed class ResilienceTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var willTopic = $"edge-test/{Guid.NewGuid():N}/status";
-        await using var observer = await ConnectedAsync(Options(broker));
+        await using var observer = await ConnectedAsync(_env, Options(broker));
         await SubscribeAndWaitAsync(observer, willTopic, MqttQos.AtLeastOnce);
 
         var options = Options(broker);
         options.Will = new MqttWillOptions { Topic = willTopic, Payload = Utf8("offline"), Qos = MqttQos.AtLeastOnce };
-        var sensor = await ConnectedAsync(options);
+        var sensor = await ConnectedAsync(_env, options);
         await sensor.DisposeAsync();
         await broker.WaitForLogAsync($"Client {sensor.ClientId} disconnected", WaitLimit);
 
@@ -48,9 +52,9 @@ public sealed class ResilienceTests
         await using var broker = await MosquittoBroker.StartAsync();
         var topic = $"edge-test/{Guid.NewGuid():N}/after-restart";
         // Clean sessions: the broker forgets the subscription, so only the client's re-subscribe brings it back.
-        await using var subscriber = await ConnectedAsync(Options(broker));
+        await using var subscriber = await ConnectedAsync(_env, Options(broker));
         await SubscribeAndWaitAsync(subscriber, topic, MqttQos.AtLeastOnce);
-        await using var publisher = await ConnectedAsync(Options(broker));
+        await using var publisher = await ConnectedAsync(_env, Options(broker));
 
         var subscriberBack = NextEvent(subscriber, MqttConnectionEventKind.Connected);
         var publisherBack = NextEvent(publisher, MqttConnectionEventKind.Connected);
@@ -75,9 +79,9 @@ public sealed class ResilienceTests
         await using var broker = await MosquittoBroker.StartAsync();
         var id = Guid.NewGuid().ToString("N")[..8];
         var topic = $"edge-test/{id}/outage";
-        await using var subscriber = await ConnectedAsync(Options(broker, $"sub-{id}", cleanSession: false));
+        await using var subscriber = await ConnectedAsync(_env, Options(broker, $"sub-{id}", cleanSession: false));
         await SubscribeAndWaitAsync(subscriber, topic, MqttQos.AtLeastOnce);
-        await using var publisher = await ConnectedAsync(Options(broker, $"pub-{id}", cleanSession: false));
+        await using var publisher = await ConnectedAsync(_env, Options(broker, $"pub-{id}", cleanSession: false));
 
         var publisherDown = NextEvent(publisher, MqttConnectionEventKind.Disconnected);
         var subscriberDown = NextEvent(subscriber, MqttConnectionEventKind.Disconnected);
@@ -131,7 +135,7 @@ public sealed class ResilienceTests
     {
         await using var broker = MosquittoBroker.Create();
         var topic = $"edge-test/{Guid.NewGuid():N}/late";
-        await using var client = new MqttNetClient(Options(broker));
+        await using var client = new MqttNetClient(Options(broker), _env.Logger<MqttNetClient>());
         client.Subscribe(topic, MqttQos.AtLeastOnce);
         var failed = NextEvent(client, MqttConnectionEventKind.ConnectFailed);
         using var cts = new CancellationTokenSource(WaitLimit);
@@ -156,7 +160,7 @@ public sealed class ResilienceTests
         var options = Options(broker, $"bounded-{Guid.NewGuid():N}"[..20], cleanSession: false);
         options.MaxInflightMessages = 2;
         options.OutgoingQueueCapacity = 5;
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
         var down = NextEvent(client, MqttConnectionEventKind.Disconnected);
         await broker.StopAsync();
         await down;
@@ -185,7 +189,7 @@ public sealed class ResilienceTests
         var options = Options(broker);
         options.MaxInflightMessages = 1;
         options.OutgoingQueueCapacity = 1;
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
         var down = NextEvent(client, MqttConnectionEventKind.Disconnected);
         await broker.StopAsync();
         await down;

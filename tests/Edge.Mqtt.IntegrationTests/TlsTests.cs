@@ -1,10 +1,15 @@
+using Edge.Logging;
 using Edge.TestKit;
 using static Edge.Mqtt.IntegrationTests.MqttTestHelpers;
 
 namespace Edge.Mqtt.IntegrationTests;
 
-public sealed class TlsTests : IAsyncLifetime
+public sealed class TlsTests : IAsyncLifetime, IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private TempDirectory _pki = null!;
     private TestCertificates _certs = null!;
 
@@ -26,7 +31,7 @@ public sealed class TlsTests : IAsyncLifetime
         await using var broker = await StartTlsBrokerAsync(requireClientCertificate: false);
         var options = Options(broker);
         options.Tls = new MqttTlsOptions { CaFile = _certs.CaCert };
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
         var topic = $"edge-test/{Guid.NewGuid():N}/tls";
         await SubscribeAndWaitAsync(client, topic, MqttQos.AtLeastOnce);
         await client.PublishAsync(topic, Utf8("secret"), MqttQos.AtLeastOnce, false, CancellationToken.None);
@@ -40,7 +45,7 @@ public sealed class TlsTests : IAsyncLifetime
         await using var broker = await StartTlsBrokerAsync(requireClientCertificate: true);
         var options = Options(broker);
         options.Tls = new MqttTlsOptions { CaFile = _certs.CaCert, CertFile = _certs.ClientCert, KeyFile = _certs.ClientKey };
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
 
         Assert.True(client.IsConnected);
     }
@@ -48,10 +53,13 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task ConnectAsync_WrongCa_FailsWithCertificateError()
     {
+        // The foreign CA is the fault under test: the client says why it cannot connect.
+        _env.ExpectError(EventIds.MqttTlsError, "certificate verify failed");
+        _env.ExpectError(EventIds.MqttConnectRefused, "certificate verify failed");
         await using var broker = await StartTlsBrokerAsync(requireClientCertificate: false);
         var options = Options(broker);
         options.Tls = new MqttTlsOptions { CaFile = _certs.OtherCaCert };
-        await using var client = new MqttNetClient(options);
+        await using var client = new MqttNetClient(options, _env.Logger<MqttNetClient>());
         var tlsEvent = NextEvent(client, MqttConnectionEventKind.TlsError);
         using var cts = new CancellationTokenSource(WaitLimit);
 
@@ -74,7 +82,7 @@ public sealed class TlsTests : IAsyncLifetime
         // The production backoff (1 s doubling to 5 s), not the tests' short one.
         options.ConnectRetryInitialDelay = new MqttClientOptions().ConnectRetryInitialDelay;
         options.ConnectRetryMaxDelay = new MqttClientOptions().ConnectRetryMaxDelay;
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
         await SubscribeAndWaitAsync(client, topic, MqttQos.AtLeastOnce);
 
         var down = NextEvent(client, MqttConnectionEventKind.Disconnected);

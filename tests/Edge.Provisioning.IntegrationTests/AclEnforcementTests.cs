@@ -3,13 +3,18 @@ using Edge.Mqtt;
 using Edge.Mqtt.Broker;
 using Edge.Protocol;
 using Edge.Provisioning.Files;
+using Edge.TestKit;
 
 namespace Edge.Provisioning.IntegrationTests;
 
 /// <summary>What each credential may publish and read, enforced by the real broker from the generated ACL.</summary>
 [SupportedOSPlatform("linux")]
-public sealed class AclEnforcementTests
+public sealed class AclEnforcementTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private const string DropCounter = "$SYS/broker/publish/messages/dropped";
 
     private static string T(string device, TopicKind kind) => Topics.For("oak", device, kind);
@@ -20,7 +25,7 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_PublishesOnItsOwnTopics_GatewayReceivesThem()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var device = await site.ConnectAsync(site.Device("dev-a"));
@@ -37,7 +42,7 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_PublishAsAnotherDeviceOrOnItsConfigTopic_IsDropped()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-b");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceA = await site.ConnectAsync(site.Device("dev-a"));
@@ -59,7 +64,7 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_SubscriptionsBeyondItsConfigTopic_DeliverNothingElse()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-b");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         await using var deviceB = await site.ConnectAsync(site.Device("dev-b"));
@@ -90,8 +95,8 @@ public sealed class AclEnforcementTests
     {
         // Two sites' credentials on one broker (the oak config with the password file and ACL of both
         // sites merged into a temp folder): the nearest thing to "another site" a single broker has.
-        using var oak = ProvisionedSite.Create("oak", "dev-a", "dev-b");
-        using var elm = ProvisionedSite.Create("elm", "dev-e");
+        using var oak = ProvisionedSite.Create(_env, "oak", "dev-a", "dev-b");
+        using var elm = ProvisionedSite.Create(_env, "elm", "dev-e");
         string passwd = oak.TempPath("merged-passwd");
         string acl = oak.TempPath("merged-acl");
         string config = oak.TempPath("merged-mosquitto.conf");
@@ -145,7 +150,7 @@ public sealed class AclEnforcementTests
     [Fact]
     public async Task Device_ClaimingAnotherDevicesClientId_DoesNotTakeOverItsSession()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-b");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using var gateway = await site.ConnectAsync(site.Gateway());
         gateway.Subscribe("care/oak/sensors/#", MqttQos.AtLeastOnce);

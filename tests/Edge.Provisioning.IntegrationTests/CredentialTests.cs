@@ -1,22 +1,28 @@
 using System.Runtime.Versioning;
+using Edge.Logging;
 using Edge.Mqtt;
 using Edge.Mqtt.Broker;
 using Edge.Protocol;
 using Edge.Provisioning.Crypto;
 using Edge.Provisioning.Files;
+using Edge.TestKit;
 
 namespace Edge.Provisioning.IntegrationTests;
 
 /// <summary>Who the broker lets in: TLS only, the site CA, valid and current credentials.</summary>
 [SupportedOSPlatform("linux")]
-public sealed class CredentialTests
+public sealed class CredentialTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private static string T(string device, TopicKind kind) => Topics.For("oak", device, kind);
 
     [Fact]
     public async Task PasswordFileWrittenByOurCode_IsAcceptedByTheBroker_ForGatewayAndDevices()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
 
         Assert.All(File.ReadAllLines(site.Layout.PasswordFile), l => Assert.Contains(":$7$10000$", l, StringComparison.Ordinal));
@@ -29,7 +35,9 @@ public sealed class CredentialTests
     [Fact]
     public async Task WrongPasswordAndAnonymous_AreRefused()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        // The refusals are what the test checks, as the client logs them.
+        _env.ExpectError(EventIds.MqttConnectRefused, "the broker refused the connection: NotAuthorized");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
@@ -50,7 +58,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task PlainTcpToTheTlsListener_IsRefused()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
 
@@ -65,7 +73,10 @@ public sealed class CredentialTests
     [Fact]
     public async Task ClientTrustingAnotherCa_CannotConnect()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        // The foreign CA is the fault under test: the client says why it cannot connect.
+        _env.ExpectError(EventIds.MqttTlsError, "certificate verify failed");
+        _env.ExpectError(EventIds.MqttConnectRefused, "certificate verify failed");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials good = site.Device("dev-a");
         string otherCa = site.TempPath("other-ca.pem");
@@ -82,7 +93,9 @@ public sealed class CredentialTests
     [Fact]
     public async Task RetireDevice_WithReloadPid_DisconnectsTheDeviceAtOnceAndRefusesItsCredentials()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-c");
+        // The retired credentials are refused: what the test checks, as the client logs it.
+        _env.ExpectError(EventIds.MqttConnectRefused, "the broker refused the connection: NotAuthorized");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-c");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials retired = site.Device("dev-c");
         await using var device = await site.ConnectAsync(retired);
@@ -113,7 +126,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task ReplaceDevice_AfterReload_OldHardwareIsRefusedAndNewAccepted()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-d");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-d");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         Credentials old = site.Device("dev-d");
         var before = await Tool.PublishAsync(site.Port, site.CaFile, old, T("dev-d", TopicKind.Accel));
@@ -134,7 +147,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task AddDevice_WhileTheBrokerRuns_IsAcceptedAfterReload()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         site.AddDevice("dev-new", "New Resident", "99");
         Credentials added = site.Device("dev-new");

@@ -29,9 +29,11 @@ internal sealed class ProvisionedSite : IDisposable
     public const string AdminPassword = "Tulip-Kettle-93-north";
 
     private readonly TempDirectory _temp;
+    private readonly TestEnvironment _env;
 
-    private ProvisionedSite(TempDirectory temp, string siteId, int port)
+    private ProvisionedSite(TestEnvironment env, TempDirectory temp, string siteId, int port)
     {
+        _env = env;
         _temp = temp;
         SiteId = siteId;
         Port = port;
@@ -48,10 +50,10 @@ internal sealed class ProvisionedSite : IDisposable
 
     public string TempPath(string name) => _temp.File(name);
 
-    public static ProvisionedSite Create(string siteId, params string[] deviceIds)
+    public static ProvisionedSite Create(TestEnvironment env, string siteId, params string[] deviceIds)
     {
         var temp = new TempDirectory("edge-provision-it");
-        var site = new ProvisionedSite(temp, siteId, FreePort());
+        var site = new ProvisionedSite(env, temp, siteId, FreePort());
         CliResult init = site.Cli(
             $"{AdminPassword}\nwifi-Secret-4711\n",
             "init", "site", "--site", siteId, "--dir", site.Layout.Root, "--gateway-host", "127.0.0.1",
@@ -71,11 +73,11 @@ internal sealed class ProvisionedSite : IDisposable
     /// config is generated; if another process took it meanwhile (tests on this machine run in
     /// parallel), the site is generated again on a new port.
     /// </summary>
-    public static async Task<StartedSite> StartAsync(string siteId, params string[] deviceIds)
+    public static async Task<StartedSite> StartAsync(TestEnvironment env, string siteId, params string[] deviceIds)
     {
         for (int attempt = 1; ; attempt++)
         {
-            ProvisionedSite site = Create(siteId, deviceIds);
+            ProvisionedSite site = Create(env, siteId, deviceIds);
             try
             {
                 return new StartedSite(site, await MosquittoProcess.StartAsync(site.Layout.BrokerConfig));
@@ -119,7 +121,10 @@ internal sealed class ProvisionedSite : IDisposable
         return new Credentials(mqtt["Username"]!.GetValue<string>(), mqtt["Password"]!.GetValue<string>());
     }
 
-    /// <summary>Connects with the project's MQTT transport (Edge.Mqtt, MQTTnet) over TLS, trusting the site CA (or <paramref name="caFile"/>).</summary>
+    /// <summary>
+    /// Connects with the project's MQTT transport (Edge.Mqtt, MQTTnet) over TLS, trusting the site CA (or
+    /// <paramref name="caFile"/>); the client logs into the test's environment.
+    /// </summary>
     public async Task<MqttNetClient> ConnectAsync(Credentials credentials, string? caFile = null, string? clientId = null)
     {
         var client = new MqttNetClient(new MqttClientOptions
@@ -132,7 +137,7 @@ internal sealed class ProvisionedSite : IDisposable
             Tls = new MqttTlsOptions { CaFile = caFile ?? CaFile },
             ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(200),
             ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
-        });
+        }, _env.Logger<MqttNetClient>());
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using Edge.Mqtt;
 using Edge.Mqtt.Broker;
 using Edge.Protocol;
+using Edge.TestKit;
 
 namespace Edge.Provisioning.IntegrationTests;
 
@@ -11,8 +12,12 @@ namespace Edge.Provisioning.IntegrationTests;
 /// retain flag per topic (see MosquittoFiles), so the deletion, and the gateway's refusal, are what protect.
 /// </summary>
 [SupportedOSPlatform("linux")]
-public sealed class RetainedMessageTests
+public sealed class RetainedMessageTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private static string T(string device, TopicKind kind) => Topics.For("oak", device, kind);
 
     [Theory]
@@ -20,7 +25,7 @@ public sealed class RetainedMessageTests
     [InlineData("retire")]
     public async Task ReplaceOrRetire_DeletesTheDevicesRetainedMessages(string verb)
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-b");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using (var clone = await site.ConnectAsync(site.Device("dev-a")))
         {
@@ -48,7 +53,7 @@ public sealed class RetainedMessageTests
     [Fact]
     public async Task Retire_WhenTheBrokerIsDown_SaysHowToFinish_AndClearRetainedDoesItLater()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a");
         (ProvisionedSite site, MosquittoProcess broker) = (started.Site, started.Broker);
         await using (var clone = await site.ConnectAsync(site.Device("dev-a")))
         {
@@ -72,7 +77,7 @@ public sealed class RetainedMessageTests
     [Fact]
     public async Task Gateway_MayDeleteARetainedEvent_ButADeviceCannotWriteAnotherDevicesTopics()
     {
-        using StartedSite started = await ProvisionedSite.StartAsync("oak", "dev-a", "dev-b");
+        using StartedSite started = await ProvisionedSite.StartAsync(_env, "oak", "dev-a", "dev-b");
         ProvisionedSite site = started.Site;
         await using (var clone = await site.ConnectAsync(site.Device("dev-a")))
         {

@@ -5,8 +5,12 @@ using Edge.TestKit;
 namespace Edge.Simulator.IntegrationTests;
 
 /// <summary>The call button's "retried until the broker acknowledges it", through a real broker outage.</summary>
-public sealed class ButtonDuringOutageTests
+public sealed class ButtonDuringOutageTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     /// <summary>A log writer that signals when a line containing a fragment is written.</summary>
     private sealed class SignalWriter : StringWriter
     {
@@ -63,7 +67,7 @@ public sealed class ButtonDuringOutageTests
             CleanSession = false,
             ConnectRetryInitialDelay = TimeSpan.FromMilliseconds(200),
             ConnectRetryMaxDelay = TimeSpan.FromSeconds(1),
-        });
+        }, _env.Logger<MqttNetClient>());
         await subscriber.ConnectAsync(timeout.Token);
         subscriber.Subscribe(Topics.AllDevices("it-site", TopicKind.Event), MqttQos.AtLeastOnce);
         await ProveSubscribedAsync(subscriber, broker, timeout.Token);
@@ -75,7 +79,7 @@ public sealed class ButtonDuringOutageTests
         var log = new SignalWriter();
         var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = "it-site", Speed = 1, DurationSeconds = 20 };
         var presses = new List<DeviceEvent>();
-        await using (var sim = new Simulation(options, scenario, null, log))
+        await using (var sim = new Simulation(options, scenario, null, log, _env.LoggerFactory))
         {
             var connected = log.WhenLogged("devices on 1 connections");
             var pressed = log.WhenLogged("presses the call button");
@@ -120,9 +124,9 @@ public sealed class ButtonDuringOutageTests
     }
 
     // An event from a probe client proves the subscription is live before the device starts.
-    private static async Task ProveSubscribedAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
+    private async Task ProveSubscribedAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
     {
-        await using var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-outage-probe" });
+        await using var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-outage-probe" }, _env.Logger<MqttNetClient>());
         await probe.ConnectAsync(ct);
         var probeEvent = new DeviceEvent { DeviceId = "probe", Sequence = 0, Kind = EventKind.TestPress, DeviceTimeUs = 0 };
         await probe.PublishAsync(Topics.For("it-site", "probe", TopicKind.Event), WireEncoder.ToBytes(probeEvent), MqttQos.AtLeastOnce, false, ct);

@@ -5,14 +5,18 @@ using Edge.TestKit;
 namespace Edge.Simulator.IntegrationTests;
 
 /// <summary>The scenario step offlineSeconds behaves like a Wi-Fi drop: last will at once, back afterwards.</summary>
-public sealed class NetworkDropTests
+public sealed class NetworkDropTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task OfflineStep_BrokerPublishesTheDevicesWillThenTheDeviceComesBackOnline()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-drop-sub" });
+        await using var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-drop-sub" }, _env.Logger<MqttNetClient>());
         await subscriber.ConnectAsync(timeout.Token);
         subscriber.Subscribe(Topics.AllDevices("it-site", TopicKind.Status), MqttQos.AtLeastOnce);
 
@@ -23,7 +27,7 @@ public sealed class NetworkDropTests
             """);
         var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = "it-site", Speed = 2, DurationSeconds = 16 };
         var log = new StringWriter();
-        await using (var sim = new Simulation(options, scenario, null, log))
+        await using (var sim = new Simulation(options, scenario, null, log, _env.LoggerFactory))
         {
             await sim.RunAsync(timeout.Token);
         }

@@ -5,8 +5,12 @@ using Edge.TestKit;
 
 namespace Edge.Simulator.IntegrationTests;
 
-public sealed class ReplayIntoBrokerTests
+public sealed class ReplayIntoBrokerTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Fact]
     public async Task Simulator_ReplaysFallIntoRealBroker_SubscriberDecodesTheResampledRecording()
     {
@@ -16,7 +20,7 @@ public sealed class ReplayIntoBrokerTests
         var recording = SisFallLoader.Load(trial);
         var expected = new[] { recording.X, recording.Y, recording.Z }.Select(a => Resampler.Resample(a, 200, 50)).ToArray();
 
-        var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-sub" });
+        var subscriber = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-sub" }, _env.Logger<MqttNetClient>());
         await using (subscriber)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -31,7 +35,7 @@ public sealed class ReplayIntoBrokerTests
                 """);
             var log = new StringWriter();
             var options = new SimulationOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Site = "it-site", Speed = 0, DurationSeconds = 15 };
-            await using (var sim = new Simulation(options, scenario, library, log))
+            await using (var sim = new Simulation(options, scenario, library, log, _env.LoggerFactory))
             {
                 await sim.RunAsync(timeout.Token);
             }
@@ -84,9 +88,9 @@ public sealed class ReplayIntoBrokerTests
     }
 
     // A retained probe on a status topic proves the subscription is live before the device starts.
-    private static async Task<List<DeviceStatus>> WaitForSubscriptionAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
+    private async Task<List<DeviceStatus>> WaitForSubscriptionAsync(MqttNetClient subscriber, MosquittoBroker broker, CancellationToken ct)
     {
-        var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-probe" });
+        var probe = new MqttNetClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "it-probe" }, _env.Logger<MqttNetClient>());
         await using (probe)
         {
             await probe.ConnectAsync(ct);

@@ -87,7 +87,7 @@ public sealed partial class TestEnvironmentTests
     {
         var env = new TestEnvironment();
         var services = new ServiceCollection();
-        services.AddLogging(env.Capture);
+        services.AddLogging(l => env.Capture(l));
         ILogger logger;
         using (var provider = services.BuildServiceProvider())
         {

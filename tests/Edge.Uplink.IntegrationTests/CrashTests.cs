@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Edge.Cloud.Contracts;
 using Edge.TestKit;
 using Edge.Uplink.Outbox;
@@ -7,8 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Uplink.IntegrationTests;
 
-public sealed class CrashTests
+public sealed class CrashTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     /// <summary>
     /// The sender (a child process) is killed with SIGKILL after the cloud stored a batch but before
     /// the answer reached it. After a restart nothing is lost, the resent batch is answered
@@ -24,7 +27,7 @@ public sealed class CrashTests
         var port = TestCloud.FreePort();
         var keys = await FillOutboxAsync(gatewayDb, incidents: 250); // 1,000 incident events
 
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cloud.BeforeAnswer = async n =>
@@ -44,12 +47,11 @@ public sealed class CrashTests
             }
             catch (TimeoutException)
             {
-                Assert.Fail("The cloud never got the third batch. Sender output:\n" + first.Output);
+                Assert.Fail("The cloud never got the third batch. Sender output:\n" + string.Join("\n", first.Lines));
             }
 
-            first.Process.Kill(); // SIGKILL: no shutdown code runs, like kill -9 or a power cut
-            await first.Process.WaitForExitAsync();
-            Assert.NotEqual(0, first.Process.ExitCode);
+            await first.KillAsync(); // SIGKILL: no shutdown code runs, like kill -9 or a power cut
+            Assert.NotEqual(0, first.ExitCode);
         }
 
         cloud.BeforeAnswer = null;
@@ -62,9 +64,9 @@ public sealed class CrashTests
 
         using (var second = StartSender(gatewayDb, port, key))
         {
-            await second.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-            var output = second.Output.ToString();
-            Assert.True(second.Process.ExitCode == 0, output);
+            var code = await second.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            var output = string.Join("\n", second.Lines);
+            Assert.True(code == 0, output);
             Assert.True(output.Contains("drained delivered=800 duplicates=100", StringComparison.Ordinal), output);
         }
 
@@ -111,44 +113,19 @@ public sealed class CrashTests
         return keys;
     }
 
-    private sealed class Sender(Process process) : IDisposable
-    {
-        public Process Process { get; } = process;
-
-        public System.Text.StringBuilder Output { get; } = new();
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-            }
-
-            Process.Dispose();
-        }
-    }
-
-    private static Sender StartSender(string database, int port, string key)
+    // The real uplink sender alone as a process (tests/Edge.Uplink.ChildProcess), its console read by the test's environment.
+    private ChildProcess StartSender(string database, int port, string key)
     {
         var dll = Path.Combine(AppContext.BaseDirectory.Replace("Edge.Uplink.IntegrationTests", "Edge.Uplink.ChildProcess", StringComparison.Ordinal), "Edge.Uplink.ChildProcess.dll");
         Assert.True(File.Exists(dll), $"the child process is built at {dll}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "--db", database })
+        return _env.Watch(ChildProcess.StartDotnet(dll, ["--db", database], environment: new Dictionary<string, string>
         {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["Uplink__Enabled"] = "true";
-        info.Environment["Uplink__CloudUrl"] = $"http://127.0.0.1:{port}/";
-        info.Environment["Uplink__GatewayId"] = TestCloud.GatewayId;
-        info.Environment["Uplink__SiteId"] = TestCloud.SiteId;
-        info.Environment["Uplink__GatewayKey"] = key; // environment, not the command line: not visible in ps
-        info.Environment["Uplink__BatchSize"] = "100";
-        var sender = new Sender(Process.Start(info)!);
-        sender.Process.OutputDataReceived += (_, e) => { lock (sender.Output) { sender.Output.AppendLine(e.Data); } };
-        sender.Process.ErrorDataReceived += (_, e) => { lock (sender.Output) { sender.Output.AppendLine(e.Data); } };
-        sender.Process.BeginOutputReadLine();
-        sender.Process.BeginErrorReadLine();
-        return sender;
+            ["Uplink__Enabled"] = "true",
+            ["Uplink__CloudUrl"] = $"http://127.0.0.1:{port}/",
+            ["Uplink__GatewayId"] = TestCloud.GatewayId,
+            ["Uplink__SiteId"] = TestCloud.SiteId,
+            ["Uplink__GatewayKey"] = key, // environment, not the command line: not visible in ps
+            ["Uplink__BatchSize"] = "100",
+        }));
     }
 }

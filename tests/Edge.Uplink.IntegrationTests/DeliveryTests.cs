@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Edge.Cloud.Contracts;
+using Edge.Logging;
 using Edge.TestKit;
 using Edge.Uplink.Delivery;
 using Edge.Uplink.Outbox;
@@ -8,21 +9,27 @@ using Microsoft.Extensions.Time.Testing;
 namespace Edge.Uplink.IntegrationTests;
 
 /// <summary>Delivery against the real cloud: refusals, wrong keys, TLS with a pinned CA.</summary>
-public sealed class DeliveryTests
+public sealed class DeliveryTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     [Fact]
     public async Task CloudRejectsOneEvent_ItIsDeadLetteredAndTheOthersDelivered()
     {
+        // The invalid event is the fault under test: the sender reports it dead-lettered.
+        _env.ExpectError(EventIds.UplinkEventRejected, "occurredAt is before 2020");
         using var dir = new TempDirectory("edge-uplink-reject");
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         var settings = UplinkHost.Settings(port, key);
         settings["Uplink:PollInterval"] = "00:00:00.100";
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), TimeProvider.System, settings);
         var now = DateTimeOffset.UtcNow;
 
         await uplink.InTransactionAsync(tx =>
@@ -43,14 +50,16 @@ public sealed class DeliveryTests
     [Fact]
     public async Task BatchRefusedForGood_TheRefusedEventIsIsolatedAndDeadLettered_TheEventsBehindItAreDelivered()
     {
+        // The oversized event is the fault under test: the cloud refuses it for good and the sender says so.
+        _env.ExpectError(EventIds.UplinkRefusedForGood, "HTTP 413");
         using var dir = new TempDirectory("edge-uplink-toolarge");
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         var settings = UplinkHost.Settings(port, key);
         settings["Uplink:PollInterval"] = "00:00:00.100";
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), TimeProvider.System, settings);
         var now = DateTimeOffset.UtcNow;
 
         // The second event alone is larger than the cloud takes in one request: 413 for every batch that holds it.
@@ -80,18 +89,20 @@ public sealed class DeliveryTests
     [Fact]
     public async Task WrongGatewayId_EventsDeadLetteredWithoutBlocking_ThenStampedAtSendTimeAndResentAfterTheFix()
     {
+        // The wrong gateway id is the fault under test: the cloud refuses the events for good and the sender says so.
+        _env.ExpectError(EventIds.UplinkRefusedForGood, "HTTP 403");
         using var dir = new TempDirectory("edge-uplink-wrongid");
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
 
         // As the provision tool used to write it: the site id where the cloud knows the gateway as gw-1.
         var wrong = UplinkHost.Settings(port, key);
         wrong["Uplink:GatewayId"] = TestCloud.SiteId;
         wrong["Uplink:PollInterval"] = "00:00:00.100";
         var now = DateTimeOffset.UtcNow;
-        await using (var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, wrong))
+        await using (var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), TimeProvider.System, wrong))
         {
             await uplink.InTransactionAsync(tx =>
             {
@@ -122,7 +133,7 @@ public sealed class DeliveryTests
         // identity stamped at send time, and the cloud holds every one exactly once.
         var right = UplinkHost.Settings(port, key);
         right["Uplink:PollInterval"] = "00:00:00.100";
-        await using (var fixedUplink = await UplinkHost.StartAsync(dir.File("gateway.db"), TimeProvider.System, right))
+        await using (var fixedUplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), TimeProvider.System, right))
         {
             Assert.Equal(8, await fixedUplink.Store.RequeueDeadLettersAsync(DateTimeOffset.UtcNow, default));
             await fixedUplink.Status.WaitForAsync(s => s.Backlog == 0 && s.Delivered >= 8, Timeout());
@@ -144,13 +155,13 @@ public sealed class DeliveryTests
         using var serverCert = X509Certificate2.CreateFromPemFile(certs.ServerCert, certs.ServerKey);
         // Kestrel on Linux needs the key in a form it can use for TLS: round-trip through PKCS#12.
         using var tlsCert = X509CertificateLoader.LoadPkcs12(serverCert.Export(X509ContentType.Pkcs12), null);
-        await using var cloud = TestCloud.Start(cloudDb, port, tlsCert);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port, tlsCert);
         var settings = UplinkHost.Settings(port, key);
         settings["Uplink:CloudUrl"] = $"https://127.0.0.1:{port}/";
         settings["Uplink:PinnedCaCertificateFile"] = rightCa ? certs.CaCert : certs.OtherCaCert;
         settings["Uplink:PollInterval"] = "00:00:00.100";
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, settings);
 
         await uplink.InTransactionAsync(tx => uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1))));
         time.Advance(TimeSpan.FromSeconds(2));

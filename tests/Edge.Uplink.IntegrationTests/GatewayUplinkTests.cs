@@ -18,8 +18,12 @@ namespace Edge.Uplink.IntegrationTests;
 /// private Mosquitto, the real gateway host (model, incidents, SQLite) with the uplink composed in,
 /// and the real cloud. Everything the cloud received is inspected for raw accelerometer data.
 /// </summary>
-public sealed class GatewayUplinkTests
+public sealed class GatewayUplinkTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private const string MqttSite = "site1";
 
     private const string SiteJson = """
@@ -40,9 +44,9 @@ public sealed class GatewayUplinkTests
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, MqttSite);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, MqttSite, loggers: _env.LoggerFactory);
         await File.WriteAllTextAsync(dir.File("site.json"), SiteJson);
 
         var settings = new Dictionary<string, string?>
@@ -68,7 +72,7 @@ public sealed class GatewayUplinkTests
         using var host = GatewayHost.CreateBuilder([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
-            b.Logging.ClearProviders();
+            _env.Capture(b.Logging, "gateway");
         }).Build();
         await host.StartAsync();
         try

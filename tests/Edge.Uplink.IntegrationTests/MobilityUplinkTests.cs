@@ -21,8 +21,12 @@ namespace Edge.Uplink.IntegrationTests;
 /// Mobility trends leave the site only as one resident's totals for one completed day, only when the site opted in;
 /// the gateway's outbox and the cloud both refuse anything else.
 /// </summary>
-public sealed class MobilityUplinkTests
+public sealed class MobilityUplinkTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private static readonly DateOnly Day = new(2026, 3, 1);
     private static readonly DateTimeOffset AfterDay = new(2026, 3, 2, 0, 5, 0, TimeSpan.Zero);
 
@@ -36,7 +40,7 @@ public sealed class MobilityUplinkTests
     {
         using var dir = new TempDirectory("edge-mobility-optout");
         var time = new FakeTimeProvider(AfterDay);
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, Offline());
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, Offline());
 
         var e = Assert.Throws<InvalidOperationException>(() => Enqueue(uplink, uplink.Writer.Mobility(AfterDay, Daily())));
 
@@ -54,7 +58,7 @@ public sealed class MobilityUplinkTests
         var time = new FakeTimeProvider(AfterDay);
         var settings = Offline();
         settings["Uplink:ShareMobilityTrends"] = "true";
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, settings);
         var w = uplink.Writer;
         var bad = what switch
         {
@@ -79,7 +83,7 @@ public sealed class MobilityUplinkTests
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -120,7 +124,7 @@ public sealed class MobilityUplinkTests
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var port = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         await File.WriteAllTextAsync(dir.File("site.json"), """
             {
               "site": { "id": "site1", "name": "Rose House" }, "units": [ { "id": "u1", "name": "Ground floor" } ],
@@ -201,10 +205,10 @@ public sealed class MobilityUplinkTests
         }
     }
 
-    private static IHost Build(Dictionary<string, string?> settings) => GatewayHost.CreateBuilder([], b =>
+    private IHost Build(Dictionary<string, string?> settings) => GatewayHost.CreateBuilder([], b =>
     {
         b.Configuration.AddInMemoryCollection(settings);
-        b.Logging.ClearProviders();
+        _env.Capture(b.Logging, "gateway");
     }).Build();
 
     private static Dictionary<string, string?> Offline() => new()

@@ -6,8 +6,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Uplink.IntegrationTests;
 
-public sealed class OutageTests
+public sealed class OutageTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan HealthTtl = TimeSpan.FromHours(6);
 
@@ -25,7 +29,7 @@ public sealed class OutageTests
         var port = TestCloud.FreePort(); // nothing listens here yet: the cloud is down
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var start = time.GetUtcNow();
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, UplinkHost.Settings(port, key));
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, UplinkHost.Settings(port, key));
 
         // The day's schedule: per incident raised, a pager attempt, accepted, resolved; hourly health.
         var schedule = new List<(DateTimeOffset At, Action<Microsoft.Data.Sqlite.SqliteTransaction> Write)>();
@@ -73,7 +77,7 @@ public sealed class OutageTests
         Assert.True(down.OldestQueuedAt <= start.AddMinutes(1));
 
         // Recovery.
-        await using var cloud = TestCloud.Start(cloudDb, port);
+        await using var cloud = TestCloud.Start(_env, cloudDb, port);
         time.Advance(TimeSpan.FromMinutes(5)); // the longest backoff: the next attempt is due
         var up = await uplink.Status.WaitForAsync(s => s.CloudReachable && s.Backlog == 0, Timeout());
 
@@ -114,7 +118,7 @@ public sealed class OutageTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var settings = UplinkHost.Settings(TestCloud.FreePort(), "edgegw_unused");
         settings["Uplink:Enabled"] = "false";
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, settings);
 
         await using (var c = await uplink.Connections.OpenAsync(default))
         {
@@ -139,7 +143,7 @@ public sealed class OutageTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var settings = UplinkHost.Settings(TestCloud.FreePort(), "edgegw_unused");
         settings["Uplink:Enabled"] = "false";
-        await using var uplink = await UplinkHost.StartAsync(dir.File("gateway.db"), time, settings);
+        await using var uplink = await UplinkHost.StartAsync(_env, dir.File("gateway.db"), time, settings);
 
         await Assert.ThrowsAsync<ArgumentException>(() => uplink.InTransactionAsync(tx =>
             uplink.Writer.Enqueue(tx, uplink.Writer.Incident(tx, UplinkEventTypes.IncidentRaised, "gw-1:1", time.GetUtcNow(), Payloads.Raised(1)), TimeSpan.FromHours(1))));

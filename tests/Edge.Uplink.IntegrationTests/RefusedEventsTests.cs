@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Edge.Cloud.Contracts;
 using Edge.Gateway;
+using Edge.Logging;
 using Edge.TestKit;
 using Microsoft.Data.Sqlite;
 
@@ -12,8 +13,12 @@ namespace Edge.Uplink.IntegrationTests;
 /// real cloud ingest service over HTTP, and the real <c>./edge provision uplink resend</c>. The gateway starts with
 /// <c>Uplink:GatewayId</c> = the site id, as the provision tool used to write it, where the cloud knows it as gw-1.
 /// </summary>
-public sealed class RefusedEventsTests
+public sealed class RefusedEventsTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     private const string MqttSite = "site1";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
@@ -31,13 +36,15 @@ public sealed class RefusedEventsTests
     [Fact]
     public async Task WrongGatewayId_RefusedEventsGoToDeadLettersWithAFault_NewerEventsFlowAfterTheFix_ResendDeliversEachOnce()
     {
+        // The wrong gateway id is the fault under test: the cloud refuses the events for good and the gateway says so.
+        _env.ExpectError(EventIds.UplinkRefusedForGood, "HTTP 403");
         using var dir = new TempDirectory("edge-uplink-refused");
         var cloudDb = dir.File("cloud.db");
         var key = await TestCloud.PrepareAsync(cloudDb);
         var cloudPort = TestCloud.FreePort();
-        await using var cloud = TestCloud.Start(cloudDb, cloudPort);
+        await using var cloud = TestCloud.Start(_env, cloudDb, cloudPort);
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, MqttSite);
+        await using var sensors = await SensorPublisher.ConnectAsync(broker.Host, broker.Port, MqttSite, loggers: _env.LoggerFactory);
         await File.WriteAllTextAsync(dir.File("site.json"), SiteJson);
         var database = dir.File("gateway.db");
         var config = dir.File("gateway.json");
@@ -74,8 +81,8 @@ public sealed class RefusedEventsTests
 
         // 3. The technician re-sends the refused events with the real CLI, while the gateway runs.
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        using (var resend = ChildProcess.Start(Path.Combine(TestData.RepoRoot, "edge"), ["provision", "uplink", "resend", "--db", database], TestData.RepoRoot,
-            new Dictionary<string, string> { ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge provision"))
+        using (var resend = _env.Watch(ChildProcess.Start(Path.Combine(TestData.RepoRoot, "edge"), ["provision", "uplink", "resend", "--db", database], TestData.RepoRoot,
+            new Dictionary<string, string> { ["EDGE_NO_BUILD"] = "1", ["EDGE_CONFIGURATION"] = configuration }, "edge provision")))
         {
             Assert.True(await resend.WaitForExitAsync(Wait) == 0, string.Join("\n", resend.Lines));
             Assert.Contains(resend.Lines, l => l.Contains("refused event(s) are back in the uplink outbox", StringComparison.Ordinal));
@@ -105,8 +112,8 @@ public sealed class RefusedEventsTests
     private static List<Edge.Cloud.Data.StoredEvent> IncidentEvents(IEnumerable<Edge.Cloud.Data.StoredEvent> events) =>
         [.. events.Where(e => UplinkEventTypes.IsIncident(e.Type))];
 
-    private static ChildProcess StartGateway(string config) =>
-        ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", config], Path.GetDirectoryName(config)!);
+    private ChildProcess StartGateway(string config) =>
+        _env.Watch(ChildProcess.StartDotnet(typeof(GatewayHost).Assembly.Location, ["--config", config], Path.GetDirectoryName(config)!));
 
     private static async Task WriteConfigAsync(string file, MosquittoBroker broker, TempDirectory dir, string database, int cloudPort, string key, string gatewayId)
     {

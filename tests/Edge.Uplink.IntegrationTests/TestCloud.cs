@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Edge.Cloud.Data;
+using Edge.TestKit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,8 +52,10 @@ public sealed class TestCloud : IAsyncDisposable
         }
     }
 
-    public static TestCloud Start(string databasePath, int port, System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
+    /// <summary>Starts the service; its logs go to the test's environment (as the source <c>cloud</c>).</summary>
+    public static TestCloud Start(TestEnvironment env, string databasePath, int port, System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
+        ArgumentNullException.ThrowIfNull(env);
         TestCloud? cloud = null;
         var factory = new WebApplicationFactory<CloudProgram>().WithWebHostBuilder(b =>
         {
@@ -65,6 +68,7 @@ public sealed class TestCloud : IAsyncDisposable
             b.UseSetting("Storage:ConnectionString", $"Data Source={databasePath}");
             b.UseSetting("Ingest:RequestsPerSecond", "10000");
             b.UseSetting("Ingest:Burst", "10000");
+            b.ConfigureLogging(l => env.Capture(l, "cloud"));
             b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new Recorder(() => cloud!)));
         });
         if (httpsCertificate is null)

@@ -1,4 +1,5 @@
 using Edge.Cloud.Contracts;
+using Edge.TestKit;
 using Edge.Uplink.Delivery;
 using Edge.Uplink.Outbox;
 using Microsoft.Data.Sqlite;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Edge.Uplink.IntegrationTests;
 
-/// <summary>The uplink as the gateway hosts it, over an outbox database, with the test's clock.</summary>
+/// <summary>The uplink as the gateway hosts it, over an outbox database, with the test's clock; it logs into the test's environment.</summary>
 internal sealed class UplinkHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -28,11 +29,12 @@ internal sealed class UplinkHost : IAsyncDisposable
 
     public UplinkStatus Status => _host.Services.GetRequiredService<UplinkStatus>();
 
-    public static async Task<UplinkHost> StartAsync(string databasePath, TimeProvider time, IDictionary<string, string?> settings)
+    public static async Task<UplinkHost> StartAsync(TestEnvironment env, string databasePath, TimeProvider time, IDictionary<string, string?> settings)
     {
+        ArgumentNullException.ThrowIfNull(env);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
+        env.Capture(builder.Logging, "uplink");
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IOutboxConnectionFactory>(new SqliteFileConnectionFactory(databasePath));
         builder.AddUplink();

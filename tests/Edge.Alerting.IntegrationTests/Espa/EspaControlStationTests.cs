@@ -1,11 +1,16 @@
 using Edge.Alerting.Espa;
 using Edge.Alerting.IntegrationTests.Infrastructure;
+using Edge.Logging;
 
 namespace Edge.Alerting.IntegrationTests.Espa;
 
 /// <summary>The gateway as ESPA control station against the paging system simulator, over a pty pair and TCP.</summary>
-public class EspaControlStationTests
+public sealed class EspaControlStationTests : IDisposable
 {
+    private readonly Edge.TestKit.TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     public static TheoryData<string> Kinds => new() { "pty", "tcp" };
 
     private static AlertMessage Alert(string text = "Fall: room 12, Mrs Smith", string address = "550", string incident = "inc-1") =>
@@ -16,7 +21,7 @@ public class EspaControlStationTests
     public async Task Poll_IdlePagingSystem_AnsweredWithEotAndLinkHealthy(string kind)
     {
         var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         rig.Channel.HealthChanged += (_, h) =>
         {
             if (h.State == ChannelHealthState.Healthy)
@@ -37,7 +42,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_Call_SelectAckBlockAckEotAndPageShown(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
         var page = await rig.NextPageAsync();
@@ -58,7 +63,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_PagerAnswers1Nak_SameBlockResent(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f => f.NakNextBlocks = 1);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f => f.NakNextBlocks = 1);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
         var first = await rig.NextPageAsync();
@@ -74,7 +79,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_PagerBusyTwice_BacksOffAndResends(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f => f.BusyNextBlocks = 2);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f => f.BusyNextBlocks = 2);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -88,7 +93,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_PagerStaysBusy_ReportsBusyAfterRetries(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, o => o.Retries = 2, faults: f => f.BusyNextBlocks = 100);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, o => o.Retries = 2, faults: f => f.BusyNextBlocks = 100);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -100,7 +105,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_Pager3Nak_NotResentAndReported(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f => f.RejectNextBlocks = 1);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f => f.RejectNextBlocks = 1);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
         _ = await rig.NextPageAsync();
@@ -118,7 +123,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_SelectUnanswered_TimesOutAndRetries(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f => f.IgnoreNextSelects = 2);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f => f.IgnoreNextSelects = 2);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -131,7 +136,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_SelectNeverAnswered_TimedOutAfterRetries(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, o => o.Retries = 2, faults: f => f.IgnoreNextSelects = 100);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, o => o.Retries = 2, faults: f => f.IgnoreNextSelects = 100);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -145,7 +150,7 @@ public class EspaControlStationTests
     [InlineData("tcp", (byte)0x15)]
     public async Task Send_SelectRefused_ReportedRefused(string kind, byte refusal)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f =>
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f =>
         {
             f.RefuseSelects = true;
             f.RefuseWith = refusal;
@@ -164,7 +169,7 @@ public class EspaControlStationTests
     [InlineData("tcp", (byte)0x06)]
     public async Task Send_BlockWhoseBccIsAControlValue_AcceptedFirstTime(string kind, byte bcc)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         string[] suffixes = ["", "!", "A", "A!", "a", "a!"];
         var message = Enumerable.Range(0, 12_000)
             .Select(i => Alert(text: $"Fall room {i / 6}{suffixes[i % 6]}"))
@@ -183,7 +188,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_TextOver128_TruncatedTo128(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         var text = "Fall in room 12: " + new string('x', 150); // 167 characters
 
         await rig.Channel.SendAsync(Alert(text: text), CancellationToken.None);
@@ -197,7 +202,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_DectLimit48_TruncatedTo48(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, o => o.MaxDisplayLength = 48);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, o => o.MaxDisplayLength = 48);
 
         await rig.Channel.SendAsync(Alert(text: new string('x', 60)), CancellationToken.None);
         var page = await rig.NextPageAsync();
@@ -209,7 +214,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_NonAsciiText_TransliteratedOnTheWire(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
 
         await rig.Channel.SendAsync(Alert(text: "Sturz: Frau Müller, Zimmer 12 – Straße, café\n"), CancellationToken.None);
         var page = await rig.NextPageAsync();
@@ -222,7 +227,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Cancel_AcceptedElsewhere_SendsCallTypeOneReset(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         var alert = Alert();
         await rig.Channel.SendAsync(alert, CancellationToken.None);
         _ = await rig.NextPageAsync();
@@ -241,7 +246,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Status_Record7Is6_RaisesAcknowledgementForTheIncident(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         var ack = Wait.ForEventAsync<AlertAcknowledgement>(h => rig.Channel.Acknowledged += h, h => rig.Channel.Acknowledged -= h, _ => true);
         await rig.Channel.SendAsync(Alert(address: "551", incident: "inc-42"), CancellationToken.None);
 
@@ -257,7 +262,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Status_WithRsBeforeEtxAndBadBccFirst_NakedThenAccepted(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, faults: f =>
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, faults: f =>
         {
             f.RsBeforeEtx = true;
             f.CorruptNextSentBlocks = 1;
@@ -277,7 +282,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Status_BlockWhoseBccIsNak_ReachesTheAcknowledgement(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
         var address = Enumerable.Range(1, 9999).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .First(a => new EspaBlock('2', [new('1', a), new('7', "6")]).Encode()[^1] == EspaControl.Nak);
         var ack = Wait.ForEventAsync<AlertAcknowledgement>(h => rig.Channel.Acknowledged += h, h => rig.Channel.Acknowledged -= h, _ => true);
@@ -294,7 +299,9 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Polls_GoUnanswered_LinkDownReported(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind, o => o.LinkDeadAfter = TimeSpan.FromSeconds(1));
+        // The silent paging system is the fault under test: the channel reports its link down.
+        _env.ExpectError(EventIds.EspaLinkDown, "paging link down: no answer to polls");
+        await using var rig = await EspaRig.StartControlAsync(_env, kind, o => o.LinkDeadAfter = TimeSpan.FromSeconds(1));
         var down = Wait.ForEventAsync<ChannelHealth>(h => rig.Channel.HealthChanged += h, h => rig.Channel.HealthChanged -= h, h => h.State == ChannelHealthState.Down);
 
         rig.Pager!.Faults.MutePolls = true;
@@ -312,7 +319,7 @@ public class EspaControlStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_ManyRecipients_OneCallEach(string kind)
     {
-        await using var rig = await EspaRig.StartControlAsync(kind);
+        await using var rig = await EspaRig.StartControlAsync(_env, kind);
 
         var result = await rig.Channel.SendAsync(new AlertMessage("inc-9", ["11", "12", "13"], "Unit call", AlertPriority.High, AlertKind.ManualCall), CancellationToken.None);
         var pages = new[] { await rig.NextPageAsync(), await rig.NextPageAsync(), await rig.NextPageAsync() };

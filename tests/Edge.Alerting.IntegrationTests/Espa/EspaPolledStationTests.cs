@@ -1,11 +1,16 @@
 using Edge.Alerting.Espa;
 using Edge.Alerting.IntegrationTests.Infrastructure;
+using Edge.Logging;
 
 namespace Edge.Alerting.IntegrationTests.Espa;
 
 /// <summary>The gateway as polled station, with a simulated paging system as control station.</summary>
-public class EspaPolledStationTests
+public sealed class EspaPolledStationTests : IDisposable
 {
+    private readonly Edge.TestKit.TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     public static TheoryData<string> Kinds => new() { "pty", "tcp" };
 
     private static AlertMessage Alert(string text = "Manual call: room 3", string address = "601", string incident = "inc-p") =>
@@ -15,7 +20,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Poll_NothingQueued_AnsweredWithEot(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
         var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var count = 0;
         rig.Control!.PollAnswered += isIdle =>
@@ -36,7 +41,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_Queued_HandedOverAtNextPoll(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
         var page = await rig.NextPageAsync();
@@ -52,7 +57,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_ControlAnswers1NakThenBusy_ResentAndDelivered(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
         rig.Control!.Faults.NakNextBlocks = 1;
         rig.Control.Faults.BusyNextBlocks = 1;
 
@@ -66,7 +71,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_Control3Nak_RefusedNotResent(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
         rig.Control!.Faults.RejectNextBlocks = 1;
 
         var result = await rig.Channel.SendAsync(Alert(), CancellationToken.None);
@@ -79,7 +84,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Cancel_InPolledRole_SendsReset(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
         await rig.Channel.SendAsync(Alert(), CancellationToken.None);
         _ = await rig.NextPageAsync();
 
@@ -94,7 +99,7 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Status_ControlSelectsUsWithRecord7Is6_RaisesAcknowledgement(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind);
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind);
         var ack = Wait.ForEventAsync<AlertAcknowledgement>(h => rig.Channel.Acknowledged += h, h => rig.Channel.Acknowledged -= h, _ => true);
         await rig.Channel.SendAsync(Alert(address: "602", incident: "inc-sel"), CancellationToken.None);
 
@@ -108,7 +113,9 @@ public class EspaPolledStationTests
     [MemberData(nameof(Kinds))]
     public async Task Send_NeverPolled_TimedOutAndLinkDown(string kind)
     {
-        await using var rig = await EspaRig.StartPolledAsync(kind, o =>
+        // The control station that never polls is the fault under test: the channel reports its link down.
+        _env.ExpectError(EventIds.EspaLinkDown, "paging link down: no poll from the paging system");
+        await using var rig = await EspaRig.StartPolledAsync(_env, kind, o =>
         {
             o.PolledDeliveryTimeout = TimeSpan.FromMilliseconds(500);
             o.LinkDeadAfter = TimeSpan.FromMilliseconds(800);

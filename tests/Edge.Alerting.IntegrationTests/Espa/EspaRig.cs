@@ -1,10 +1,11 @@
 using Edge.Alerting.Espa;
 using Edge.Alerting.IntegrationTests.Infrastructure;
 using Edge.Alerting.PagerConsole;
+using Edge.TestKit;
 
 namespace Edge.Alerting.IntegrationTests.Espa;
 
-/// <summary>The gateway's ESPA channel wired to a simulated peer over a pty pair or TCP.</summary>
+/// <summary>The gateway's ESPA channel wired to a simulated peer over a pty pair or TCP; the channel logs into the test's environment.</summary>
 public sealed class EspaRig : IAsyncDisposable
 {
     private EspaRig(EspaLinkPair pair, EspaChannel channel, RecordingRecorder recorder)
@@ -43,13 +44,13 @@ public sealed class EspaRig : IAsyncDisposable
     };
 
     /// <summary>Gateway as control station; the peer is a paging system simulator.</summary>
-    public static async Task<EspaRig> StartControlAsync(string kind, Action<EspaOptions>? configure = null, SerialLineSettings? framing = null, Action<SimulatorFaults>? faults = null)
+    public static async Task<EspaRig> StartControlAsync(TestEnvironment env, string kind, Action<EspaOptions>? configure = null, SerialLineSettings? framing = null, Action<SimulatorFaults>? faults = null)
     {
         var pair = await EspaLinkPair.CreateAsync(kind, framing);
         var options = FastOptions(EspaRole.ControlStation);
         configure?.Invoke(options);
         var recorder = new RecordingRecorder();
-        var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder);
+        var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder, env.Logger<EspaChannel>());
         var rig = new EspaRig(pair, channel, recorder);
         try
         {
@@ -67,13 +68,13 @@ public sealed class EspaRig : IAsyncDisposable
     }
 
     /// <summary>Gateway as polled station; the peer is a control station simulator that polls it.</summary>
-    public static async Task<EspaRig> StartPolledAsync(string kind, Action<EspaOptions>? configure = null, bool startControl = true)
+    public static async Task<EspaRig> StartPolledAsync(TestEnvironment env, string kind, Action<EspaOptions>? configure = null, bool startControl = true)
     {
         var pair = await EspaLinkPair.CreateAsync(kind);
         var options = FastOptions(EspaRole.PolledStation);
         configure?.Invoke(options);
         var recorder = new RecordingRecorder();
-        var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder);
+        var channel = new EspaChannel(options, pair.Gateway, TimeProvider.System, recorder, env.Logger<EspaChannel>());
         var rig = new EspaRig(pair, channel, recorder);
         try
         {

@@ -9,8 +9,12 @@ namespace Edge.Alerting.IntegrationTests.Espa;
 /// parity (drivers/tty/pty.c), so 7-bit and parity are asserted as the pty's documented override here; the
 /// bit patterns we request are unit-tested in SerialFramingBitsTests, and a real UART is needed for the rest.
 /// </summary>
-public class SerialFramingTests
+public sealed class SerialFramingTests : IDisposable
 {
+    private readonly Edge.TestKit.TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Theory]
     [InlineData(9600, 7, SerialParity.Even, 2)]
     [InlineData(1200, 7, SerialParity.Even, 1)]
@@ -70,7 +74,7 @@ public class SerialFramingTests
     public async Task Send_EachFraming_PageDeliveredOverPty(int dataBits, SerialParity parity, int stopBits)
     {
         var framing = new SerialLineSettings { BaudRate = 9600, DataBits = dataBits, Parity = parity, StopBits = stopBits };
-        await using var rig = await EspaRig.StartControlAsync("pty", framing: framing);
+        await using var rig = await EspaRig.StartControlAsync(_env, "pty", framing: framing);
 
         var result = await rig.Channel.SendAsync(new AlertMessage("inc-f", ["77"], $"framing {framing}", AlertPriority.Alarm, AlertKind.Fall), CancellationToken.None);
         var page = await rig.NextPageAsync();

@@ -4,8 +4,9 @@ using Edge.Alerting.Sip;
 namespace Edge.Alerting.IntegrationTests.Sip;
 
 /// <summary>SIP MESSAGE against a real SIP server (Kamailio) acting as the handset, on 127.0.0.1.</summary>
-public sealed class SipMessageChannelTests : IAsyncLifetime
+public sealed class SipMessageChannelTests : IAsyncLifetime, IDisposable
 {
+    private readonly Edge.TestKit.TestEnvironment _env = new();
     private KamailioServer _server = null!;
     private readonly RecordingRecorder _recorder = new();
 
@@ -16,6 +17,8 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
         _server.Dispose();
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _env.Dispose();
 
     private SipOptions Options(string username = "", string password = "") => new()
     {
@@ -38,7 +41,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_HandsetAnswers200_DeliveredAndBodyReceived()
     {
-        await using var channel = new SipMessageChannel(Options(), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options(), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(Alert("handset"), CancellationToken.None);
@@ -57,7 +60,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_401Challenge_RetriedWithDigestAndVerifiedByServer()
     {
-        await using var channel = new SipMessageChannel(Options("edge", "s3cret"), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options("edge", "s3cret"), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(Alert("secure"), CancellationToken.None);
@@ -75,7 +78,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_WrongPassword_FailedCredentialsRejected()
     {
-        await using var channel = new SipMessageChannel(Options("edge", "wrong"), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options("edge", "wrong"), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(Alert("secure"), CancellationToken.None);
@@ -88,7 +91,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_ChallengeWithoutCredentials_Failed()
     {
-        await using var channel = new SipMessageChannel(Options(), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options(), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(Alert("secure"), CancellationToken.None);
@@ -100,7 +103,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_Busy486_ReportedBusy()
     {
-        await using var channel = new SipMessageChannel(Options(), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options(), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(Alert("busy"), CancellationToken.None);
@@ -112,7 +115,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_NoAnswer_RetransmittedThenTimedOutAtTimerF()
     {
-        await using var channel = new SipMessageChannel(Options(), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options(), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
         var started = DateTimeOffset.UtcNow;
 
@@ -137,7 +140,7 @@ public sealed class SipMessageChannelTests : IAsyncLifetime
     [Fact]
     public async Task Send_TwoRecipients_BothDelivered()
     {
-        await using var channel = new SipMessageChannel(Options(), recorder: _recorder);
+        await using var channel = new SipMessageChannel(Options(), recorder: _recorder, logger: _env.Logger<SipMessageChannel>());
         await channel.StartAsync(CancellationToken.None);
 
         var result = await channel.SendAsync(new AlertMessage("inc-2", ["handset", "sip:handset@127.0.0.1"], "Unit call", AlertPriority.High, AlertKind.ManualCall), CancellationToken.None);

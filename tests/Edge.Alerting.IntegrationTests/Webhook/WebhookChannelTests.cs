@@ -18,6 +18,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
     private readonly ConcurrentQueue<(string Body, string? Timestamp, string? Signature, string? Delivery)> _received = new();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly RecordingRecorder _recorder = new();
+    private readonly Edge.TestKit.TestEnvironment _env = new();
     private WebApplication? _app;
     private int _failFirst;
     private bool _hang;
@@ -25,7 +26,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
     private async Task<Uri> StartServerAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        _env.Capture(builder.Logging, "webhook-peer");
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
         {
             if (certificate is not null)
@@ -71,7 +72,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
     {
         var url = await StartServerAsync();
         using var http = new HttpClient();
-        var channel = new WebhookChannel(http, Options(url), recorder: _recorder);
+        var channel = new WebhookChannel(http, Options(url), recorder: _recorder, logger: _env.Logger<WebhookChannel>());
 
         var result = await channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -90,7 +91,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         _failFirst = 1;
         var url = await StartServerAsync();
         using var http = new HttpClient();
-        var channel = new WebhookChannel(http, Options(url), recorder: _recorder);
+        var channel = new WebhookChannel(http, Options(url), recorder: _recorder, logger: _env.Logger<WebhookChannel>());
 
         var result = await channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -109,7 +110,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         _failFirst = 100;
         var url = await StartServerAsync();
         using var http = new HttpClient();
-        var channel = new WebhookChannel(http, Options(url), recorder: _recorder);
+        var channel = new WebhookChannel(http, Options(url), recorder: _recorder, logger: _env.Logger<WebhookChannel>());
 
         var result = await channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -127,7 +128,7 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         var options = Options(url);
         options.MaxAttempts = 2;
         options.Timeout = TimeSpan.FromMilliseconds(500);
-        var channel = new WebhookChannel(http, options, recorder: _recorder);
+        var channel = new WebhookChannel(http, options, recorder: _recorder, logger: _env.Logger<WebhookChannel>());
 
         var result = await channel.SendAsync(Alert(), CancellationToken.None);
 
@@ -152,14 +153,14 @@ public sealed class WebhookChannelTests : IAsyncDisposable
         good.AllowInsecureHttp = false;
         good.PinnedCaCertificatePath = dir.File("ca.pem");
         using var goodHttp = new HttpClient(WebhookChannel.CreateHandler(good));
-        var ok = await new WebhookChannel(goodHttp, good).SendAsync(Alert(), CancellationToken.None);
+        var ok = await new WebhookChannel(goodHttp, good, logger: _env.Logger<WebhookChannel>()).SendAsync(Alert(), CancellationToken.None);
 
         var bad = Options(https);
         bad.AllowInsecureHttp = false;
         bad.MaxAttempts = 1;
         bad.PinnedCaCertificatePath = dir.File("other.pem");
         using var badHttp = new HttpClient(WebhookChannel.CreateHandler(bad));
-        var refused = await new WebhookChannel(badHttp, bad).SendAsync(Alert(), CancellationToken.None);
+        var refused = await new WebhookChannel(badHttp, bad, logger: _env.Logger<WebhookChannel>()).SendAsync(Alert(), CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.Delivered, ok.Outcome);
         Assert.Equal(DeliveryOutcome.Failed, refused.Outcome);
@@ -174,6 +175,8 @@ public sealed class WebhookChannelTests : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        _env.Dispose();
     }
 
     private static X509Certificate2 MakeCa(string name)
