@@ -4,7 +4,7 @@ using Edge.TestKit;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 public sealed class StaffPageBrowserTests(ITestOutputHelper output) : IDisposable
 {

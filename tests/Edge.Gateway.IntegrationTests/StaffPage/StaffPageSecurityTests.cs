@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Edge.Gateway.Incidents;
 using Edge.TestKit;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>
 /// Issue 16, points 2, 3 and 6 on the staff page, each an attack against the real gateway host over HTTP on

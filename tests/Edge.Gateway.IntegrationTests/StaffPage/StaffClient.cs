@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>
 /// A browser-like HTTP client for the staff page: keeps cookies, fetches the CSRF token the page's script

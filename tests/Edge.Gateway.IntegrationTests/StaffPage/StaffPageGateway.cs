@@ -3,15 +3,15 @@ using Edge.Cloud.Contracts;
 using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
+using Edge.Gateway.StaffPage;
 using Edge.Site.Staff;
 using Edge.TestKit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>
 /// The real gateway host (GatewayHost.CreateBuilder, started in full) with the staff page on a free loopback

@@ -2,7 +2,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>
 /// Real headless Chromium from Debian (<c>apt-get install chromium chromium-driver</c>), driven by Selenium

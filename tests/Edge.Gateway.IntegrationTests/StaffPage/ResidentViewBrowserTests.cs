@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>The resident view in headless Chromium: the 14-day chart, the plain-words flag, the get-up alert setting and the falls log with its CSV.</summary>
 public sealed class ResidentViewBrowserTests(ITestOutputHelper output) : IDisposable

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Edge.Gateway.Incidents;
 using Edge.TestKit;
 
-namespace Edge.Gateway.StaffPage.IntegrationTests;
+namespace Edge.Gateway.IntegrationTests.StaffPage;
 
 /// <summary>The staff page's HTTP contract, checked with a plain HttpClient: sessions, CSRF, auth on every API.</summary>
 public sealed class StaffPageHttpTests : IDisposable
