@@ -14,7 +14,8 @@ public sealed class ChildProcess : IDisposable
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Signal)> _waiters = [];
-    private readonly List<Action<string>> _observers = [];
+    private readonly List<bool> _fromStandardError = [];
+    private readonly List<Action<string, bool>> _observers = [];
 
     private ChildProcess(Process process, string name)
     {
@@ -69,8 +70,8 @@ public sealed class ChildProcess : IDisposable
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
         var child = new ChildProcess(process, name ?? program);
-        process.OutputDataReceived += (_, e) => child.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Add(e.Data);
+        process.OutputDataReceived += (_, e) => child.Add(e.Data, fromStandardError: false);
+        process.ErrorDataReceived += (_, e) => child.Add(e.Data, fromStandardError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -112,17 +113,18 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>
-    /// Calls <paramref name="observer"/> with every output line, in order: the lines seen so far at once, then each
-    /// new one as it arrives (under the capture's lock, so it must be quick and must not call back into this object).
+    /// Calls <paramref name="observer"/> with every output line and whether it came from standard error: the lines
+    /// seen so far at once, then each new one as it arrives (under the capture's lock, so it must be quick and must not
+    /// call back into this object). Each stream's lines come in their order; the two streams are read independently.
     /// </summary>
-    public void Observe(Action<string> observer)
+    public void Observe(Action<string, bool> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         lock (_lock)
         {
-            foreach (var line in _lines)
+            for (var i = 0; i < _lines.Count; i++)
             {
-                observer(line);
+                observer(_lines[i], _fromStandardError[i]);
             }
 
             _observers.Add(observer);
@@ -194,7 +196,7 @@ public sealed class ChildProcess : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private void Add(string? line)
+    private void Add(string? line, bool fromStandardError)
     {
         if (line is null)
         {
@@ -204,9 +206,10 @@ public sealed class ChildProcess : IDisposable
         lock (_lock)
         {
             _lines.Add(line);
+            _fromStandardError.Add(fromStandardError);
             foreach (var observer in _observers)
             {
-                observer(line);
+                observer(line, fromStandardError);
             }
 
             foreach (var w in _waiters.Where(w => w.Match(line)).ToList())

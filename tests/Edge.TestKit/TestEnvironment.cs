@@ -1,48 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace Edge.TestKit;
-
-/// <summary>One log entry a test saw: from code in the test's process, or parsed from a child process's console.</summary>
-public sealed class LogEntry
-{
-    internal LogEntry(string source, string category, LogLevel level, int eventId, string message, string? exception)
-    {
-        Source = source;
-        Category = category;
-        Level = level;
-        EventId = eventId;
-        Message = message;
-        Exception = exception;
-    }
-
-    /// <summary><c>in-process</c>, or the name of the child process that printed it.</summary>
-    public string Source { get; }
-
-    /// <summary>The logger's category (for a child process, as its console printed it).</summary>
-    public string Category { get; }
-
-    public LogLevel Level { get; }
-
-    public int EventId { get; }
-
-    public string Message { get; private set; }
-
-    /// <summary>The exception logged with the entry (its text), if any.</summary>
-    public string? Exception { get; }
-
-    public bool IsError => Level >= LogLevel.Error;
-
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"[{Source}] {Level} {Category}[{EventId}] {Message}{(Exception is null ? "" : " " + Exception)}");
-
-    // A console entry printed over several lines (the default simple format) gets its message line by line.
-    internal void Append(string line) => Message = Message.Length == 0 ? line : Message + "\n" + line;
-}
 
 /// <summary>
 /// The test harness every integration suite uses, modelled on MQTTnet's <c>TestEnvironment</c>: it collects the log
@@ -58,7 +20,7 @@ public sealed class LogEntry
 /// so disposal forces a full collection first; xunit runs test classes in parallel, so such an exception may fail a
 /// test that ran at the same time as the one that lost it: its stack trace says where it came from.
 /// </remarks>
-public sealed partial class TestEnvironment : IDisposable
+public sealed class TestEnvironment : IDisposable
 {
     private const string InProcess = "in-process";
 
@@ -131,13 +93,16 @@ public sealed partial class TestEnvironment : IDisposable
     public ChildProcess Watch(ChildProcess process)
     {
         ArgumentNullException.ThrowIfNull(process);
-        var parser = new ConsoleLogParser(process.Name, Add);
+        // One parser per stream: an entry continued over several lines never takes a line of the other stream.
+        var output = new ConsoleLogParser(process.Name, Add);
+        var error = new ConsoleLogParser(process.Name, Add);
         lock (_lock)
         {
-            _parsers.Add(parser);
+            _parsers.Add(output);
+            _parsers.Add(error);
         }
 
-        process.Observe(parser.Line);
+        process.Observe((line, fromStandardError) => (fromStandardError ? error : output).Line(line));
         return process;
     }
 
@@ -320,177 +285,6 @@ public sealed partial class TestEnvironment : IDisposable
             if (IsEnabled(logLevel))
             {
                 owner.Add(new LogEntry(source, category, logLevel, eventId.Id, formatter(state, exception), exception?.ToString()));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Turns console lines of a .NET program into entries: the simple console formatter on one line
-    /// (<c>[timestamp ]fail: Category[id] message</c>, what the gateway's appsettings.json asks for) or over several
-    /// (a header line, then the message and exception indented; the cloud service's default), the systemd formatter
-    /// (<c>&lt;3&gt;Category[id] message</c>, the syslog priority giving the level), and the runtime's
-    /// <c>Unhandled exception.</c> with its stack trace (a Critical entry). Other lines are not log entries.
-    /// </summary>
-    internal sealed partial class ConsoleLogParser(string source, Action<LogEntry> emit)
-    {
-        private readonly Lock _lock = new();
-        private LogEntry? _open;
-
-        public void Line(string line)
-        {
-            LogEntry? done = null;
-            LogEntry? complete = null;
-            lock (_lock)
-            {
-                if (_open is not null && line.Length > 0 && char.IsWhiteSpace(line[0]))
-                {
-                    _open.Append(line.Trim());
-                    return;
-                }
-
-                done = _open;
-                _open = null;
-                if (Parse(line) is { } entry)
-                {
-                    // A header without a message (or a crash) continues on the indented lines that follow.
-                    if (entry.Message.Length == 0 || entry.Category == "unhandled")
-                    {
-                        _open = entry;
-                    }
-                    else
-                    {
-                        complete = entry;
-                    }
-                }
-            }
-
-            if (done is not null)
-            {
-                emit(done);
-            }
-
-            if (complete is not null)
-            {
-                emit(complete);
-            }
-        }
-
-        /// <summary>Emits an entry still waiting for continuation lines (before the test's logs are read).</summary>
-        public void Flush()
-        {
-            LogEntry? done;
-            lock (_lock)
-            {
-                done = _open;
-                _open = null;
-            }
-
-            if (done is not null)
-            {
-                emit(done);
-            }
-        }
-
-        private LogEntry? Parse(string line)
-        {
-            if (line.StartsWith("Unhandled exception.", StringComparison.Ordinal))
-            {
-                return new LogEntry(source, "unhandled", LogLevel.Critical, 0, line, null);
-            }
-
-            var simple = SimpleFormat().Match(line);
-            if (simple.Success)
-            {
-                var level = simple.Groups["level"].Value switch
-                {
-                    "trce" => LogLevel.Trace,
-                    "dbug" => LogLevel.Debug,
-                    "info" => LogLevel.Information,
-                    "warn" => LogLevel.Warning,
-                    "fail" => LogLevel.Error,
-                    _ => LogLevel.Critical,
-                };
-                return Entry(simple, level);
-            }
-
-            var systemd = SystemdFormat().Match(line);
-            if (systemd.Success)
-            {
-                var level = systemd.Groups["priority"].Value[0] switch
-                {
-                    '0' or '1' or '2' => LogLevel.Critical,
-                    '3' => LogLevel.Error,
-                    '4' => LogLevel.Warning,
-                    '5' or '6' => LogLevel.Information,
-                    _ => LogLevel.Debug,
-                };
-                return Entry(systemd, level);
-            }
-
-            return null;
-        }
-
-        private LogEntry Entry(Match m, LogLevel level) =>
-            new(source, m.Groups["category"].Value, level, int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture), m.Groups["message"].Value, null);
-
-        [GeneratedRegex(@"^(?:[0-9:.TZ+/ -]+ )?(?<level>trce|dbug|info|warn|fail|crit): (?<category>[^\s\[]+)\[(?<id>-?\d+)\](?: (?<message>.*))?$")]
-        private static partial Regex SimpleFormat();
-
-        [GeneratedRegex(@"^<(?<priority>[0-7])>(?<category>[^\s\[]+)\[(?<id>-?\d+)\] ?(?<message>.*)$")]
-        private static partial Regex SystemdFormat();
-    }
-
-    /// <summary>Task exceptions nobody observed, reported by the runtime when the task is finalized.</summary>
-    private static class UnobservedTaskExceptions
-    {
-        private static readonly Lock Gate = new();
-        private static readonly List<(long Sequence, Exception Exception)> Seen = [];
-        private static long _sequence;
-
-        private static bool _subscribed;
-
-        /// <summary>Where the exceptions of a new environment start (subscribing once per process, with the first).</summary>
-        public static long Mark()
-        {
-            lock (Gate)
-            {
-                if (!_subscribed)
-                {
-                    TaskScheduler.UnobservedTaskException += OnUnobserved;
-                    _subscribed = true;
-                }
-
-                return _sequence;
-            }
-        }
-
-        /// <summary>Finalizes what is garbage now, so a lost faulted task reports itself before the test ends.</summary>
-        public static void Flush()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        private static void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-        {
-            lock (Gate)
-            {
-                Seen.Add((++_sequence, e.Exception));
-            }
-
-            e.SetObserved();
-        }
-
-        /// <summary>The exceptions reported since <paramref name="mark"/> that no other environment has reported yet.</summary>
-        public static IReadOnlyList<Exception> Claim(long mark)
-        {
-            lock (Gate)
-            {
-                var mine = Seen.Where(s => s.Sequence > mark).ToList();
-                Seen.RemoveAll(s => s.Sequence > mark);
-                return [.. mine.Select(s => s.Exception)];
             }
         }
     }
