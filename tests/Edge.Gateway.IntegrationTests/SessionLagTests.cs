@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Edge.Gateway.Ingest;
 using Edge.Mqtt;
 using Edge.TestKit;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Gateway.IntegrationTests;
@@ -14,9 +13,12 @@ namespace Edge.Gateway.IntegrationTests;
 /// Real Mosquitto, the gateway's real transport (persistent MQTT 5 session, manual acknowledgement), a consumer slowed
 /// down to 40 messages a second as an overloaded gateway would be.
 /// </summary>
-public sealed class SessionLagTests
+public sealed class SessionLagTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task SlowConsumer_BacklogAtTheBroker_ProbeIsStuckBehindIt_LagGrows_ThenComesBackLate()
@@ -32,8 +34,8 @@ public sealed class SessionLagTests
             ProtocolVersion = MqttProtocolVersion.V500,
             ManualAcknowledgement = true,
             ReceiveMaximum = 10,
-        });
-        await using var source = new MqttSensorMessageSource(gatewayClient, NullLogger<MqttSensorMessageSource>.Instance);
+        }, _env.Logger<MqttNetClient>());
+        await using var source = new MqttSensorMessageSource(gatewayClient, _env.Logger<MqttSensorMessageSource>());
         using var connect = new CancellationTokenSource(Wait);
         await source.StartAsync(["care/lag/sensors/+/accel", health.ProbeTopic], connect.Token);
 
@@ -47,7 +49,7 @@ public sealed class SessionLagTests
         Assert.True(health.TakeLag() < TimeSpan.FromSeconds(1));
 
         // 200 sensor messages queue at the broker; the probe goes in behind them.
-        await using (var sensor = new MqttNetClient(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, MaxInflightMessages = 100 }))
+        await using (var sensor = new MqttNetClient(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, MaxInflightMessages = 100 }, _env.Logger<MqttNetClient>()))
         {
             await sensor.ConnectAsync(connect.Token);
             for (var i = 0; i < 200; i++)

@@ -13,8 +13,12 @@ namespace Edge.Mqtt.IntegrationTests;
 /// and then dropped the rest (measured with the 1,000-wearable load command: docs/benchmarks.md, issue 13.6).
 /// What the kernel gave the socket is read with <c>ss -tm</c> (iproute2, installed by <c>./edge setup</c>).
 /// </summary>
-public sealed partial class SocketBufferTests
+public sealed partial class SocketBufferTests : IDisposable
 {
+    private readonly TestEnvironment _env = new();
+
+    public void Dispose() => _env.Dispose();
+
     [Theory]
     [InlineData(0)] // the default
     [InlineData(8192)] // MQTTnet's own default, for contrast: proves the reading is of this client's socket
@@ -28,7 +32,7 @@ public sealed partial class SocketBufferTests
             options.SocketBufferSize = requested;
         }
 
-        await using var client = await ConnectedAsync(options);
+        await using var client = await ConnectedAsync(_env, options);
 
         // Linux doubles the value for its own bookkeeping and caps the request at net.core.rmem_max.
         var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), CultureInfo.InvariantCulture);
