@@ -1,7 +1,8 @@
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Site.Policy;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>The schedule is pure: every answer follows from the steps, the repeat interval and the times passed in.</summary>
 public class EscalationScheduleTests

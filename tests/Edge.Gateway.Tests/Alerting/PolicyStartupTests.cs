@@ -1,8 +1,9 @@
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 public class PolicyStartupTests
 {
@@ -62,7 +63,7 @@ public class PolicyStartupTests
     {
         var policy = Policy("""{ "from": "00:00", "to": "00:00", "steps": [ { "after": "00:00:00", "notify": ["staff:sam"] } ] }""");
         await using var gw = await AlertingGateway.CreateAsync(policy);
-        var id = (await gw.RaiseAsync(Incidents.IncidentType.Fall)).Incident.Id;
+        var id = (await gw.RaiseAsync(Edge.Gateway.Incidents.IncidentType.Fall)).Incident.Id;
         await gw.SettleAsync();
 
         var page = Assert.Single(gw.Pager.Sends);

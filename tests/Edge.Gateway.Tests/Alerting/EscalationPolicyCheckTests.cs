@@ -1,9 +1,10 @@
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>The one check of the policy: its inputs (site, units in use, channels) and that the validation and the engine share its result.</summary>
 public class EscalationPolicyCheckTests

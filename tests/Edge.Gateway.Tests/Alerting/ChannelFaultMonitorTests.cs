@@ -1,8 +1,9 @@
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>The monitor on the real incident store (SQLite) with the fake channels; the engine is not started.</summary>
 public class ChannelFaultMonitorTests

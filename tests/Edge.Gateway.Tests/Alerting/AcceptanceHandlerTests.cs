@@ -1,10 +1,11 @@
 using System.Globalization;
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>
 /// Acknowledgements and withdrawals on the real incident store and attempt records (SQLite) with the fake channels;

@@ -1,10 +1,11 @@
 // Over 400 lines on purpose: one test class for the escalation loop end to end, one scenario per method.
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 public class EscalationEngineTests
 {

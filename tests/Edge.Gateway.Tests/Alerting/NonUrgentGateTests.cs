@@ -1,6 +1,7 @@
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 public class NonUrgentGateTests
 {

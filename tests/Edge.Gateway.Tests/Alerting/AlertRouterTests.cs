@@ -1,7 +1,8 @@
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>
 /// The router on the real composition (policy file, staff store, registry in SQLite) with the three fake channels:

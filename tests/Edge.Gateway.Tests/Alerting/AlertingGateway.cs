@@ -1,5 +1,6 @@
 using Edge.Alerting;
 using Edge.Cloud.Contracts;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Registry;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>
 /// The real gateway composition (GatewayHost.CreateBuilder) over a temp SQLite file and a fake clock, with three

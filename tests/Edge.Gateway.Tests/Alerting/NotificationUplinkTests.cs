@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 using Microsoft.Data.Sqlite;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>Notification attempts reach the uplink outbox in the transaction that records them.</summary>
 public class NotificationUplinkTests

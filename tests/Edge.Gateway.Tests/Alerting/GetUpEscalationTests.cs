@@ -1,7 +1,8 @@
 using Edge.Alerting;
+using Edge.Gateway.Alerting;
 using Edge.Gateway.Incidents;
 
-namespace Edge.Gateway.Alerting.Tests;
+namespace Edge.Gateway.Tests.Alerting;
 
 /// <summary>A get-up alert goes through the unit's escalation policy like any incident, at its own priority below a fall.</summary>
 public sealed class GetUpEscalationTests
