@@ -47,6 +47,17 @@ namespace Edge.Protocol
             return Root + "/" + site + "/sensors/+/" + Leaf(kind);
         }
 
+        /// <summary>
+        /// The gateway's session probe for a site: the gateway publishes to it and reads it back through its own broker
+        /// session to measure its backlog. The site ACL lets only the gateway read and write it.
+        /// </summary>
+        /// <exception cref="ArgumentException">The site is invalid.</exception>
+        public static string GatewayProbe(string site)
+        {
+            CheckId(site, "site");
+            return Root + "/" + site + "/gateway/probe";
+        }
+
         private static void CheckSiteAndKind(string site, TopicKind kind)
         {
             CheckId(site, "site");

@@ -37,11 +37,8 @@ public sealed class BrokerHealth
     public BrokerHealth(TimeProvider time, Microsoft.Extensions.Options.IOptions<IngestOptions> ingest)
     {
         _time = time;
-        ProbeTopic = ProbeTopicFor(ingest.Value.SiteId);
+        ProbeTopic = Topics.GatewayProbe(ingest.Value.SiteId);
     }
-
-    /// <summary>The gateway's probe topic for <paramref name="site"/> (the site ACL lets only the gateway read and write it).</summary>
-    public static string ProbeTopicFor(string site) => $"{Topics.Root}/{site}/gateway/probe";
 
     /// <summary>The topic this gateway's probes go round through.</summary>
     public string ProbeTopic { get; }

@@ -57,9 +57,6 @@ public static class MosquittoFiles
     /// <summary>The one $SYS topic the gateway may read: the broker's count of messages dropped for full queues.</summary>
     public const string BrokerDropCounterTopic = "$SYS/broker/publish/messages/dropped";
 
-    /// <summary>The gateway's session probe (only the gateway may read or write it): care/{site}/gateway/probe.</summary>
-    public static string GatewayProbeTopic(string site) => $"{Topics.Root}/{site}/gateway/probe";
-
     /// <summary>The gateway's MQTT user name for <paramref name="siteId"/>.</summary>
     public static string GatewayUsername(string siteId) => "gateway." + siteId;
 
@@ -188,7 +185,7 @@ public static class MosquittoFiles
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Event)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic write {Topics.AllDevices(site, TopicKind.Config)}");
         b.AppendLine(CultureInfo.InvariantCulture, $"topic read {BrokerDropCounterTopic}");
-        b.AppendLine(CultureInfo.InvariantCulture, $"topic readwrite {GatewayProbeTopic(site)}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"topic readwrite {Topics.GatewayProbe(site)}");
         if (inventory.Provisioner is { } provisioner)
         {
             b.AppendLine();
